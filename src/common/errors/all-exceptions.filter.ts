@@ -1,0 +1,40 @@
+import { Catch, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { assignRequestId } from '../request-id/request-id.js';
+import { toAppError } from './error-mapping.js';
+import { ErrorObserver } from './error-observer.js';
+
+/** Writes the standard error body. Shared with the Express-level error handler in app.setup.ts. */
+export function sendError(err: unknown, req: Request, res: Response, logger: Logger): number {
+  const requestId = assignRequestId(req, res);
+  const known = toAppError(err);
+  const status = known?.status ?? 500;
+  if (!known) logger.error({ err, requestId }, 'Unhandled error');
+  if (res.headersSent) return status;
+  for (const [name, value] of Object.entries(known?.headers ?? {})) res.setHeader(name, value);
+  res.status(status).json({
+    error: known?.message ?? 'Internal server error',
+    requestId,
+    ...(known?.details ? { details: known.details } : {}),
+  });
+  return status;
+}
+
+/**
+ * The one place errors become responses: typed feature errors, validation, Prisma codes and
+ * framework errors map to `{ error, requestId, details? }`; unknown errors become a generic 500
+ * with the detail in the log only (no stack, SQL, Prisma code or path ever reaches a client).
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(@Optional() private readonly observer?: ErrorObserver) {}
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const status = sendError(err, req, http.getResponse<Response>(), this.logger);
+    this.observer?.onErrorAnswered(status, req);
+  }
+}

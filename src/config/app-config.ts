@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { appEnvSchema, toAppSettings, type AppSettings } from './app.config.js';
+import { authEnvSchema, loadAuthSettings, type AuthSettings } from './auth.config.js';
+import { ConfigValidationError } from './config.error.js';
+import {
+  databaseEnvSchema,
+  databaseProductionProblems,
+  toDatabaseSettings,
+  type DatabaseSettings,
+} from './database.config.js';
+import { withoutEmpty, type Env } from './env.js';
+
+const envSchema = appEnvSchema.extend(databaseEnvSchema.shape).extend(authEnvSchema.shape);
+
+/**
+ * The validated, typed configuration. Built once at boot from the environment; nothing outside
+ * src/config reads process.env. Inject it anywhere as `AppConfig`.
+ */
+export class AppConfig {
+  constructor(
+    readonly app: AppSettings,
+    readonly database: DatabaseSettings,
+    readonly auth: AuthSettings,
+  ) {}
+
+  get isProduction(): boolean {
+    return this.app.env === 'production';
+  }
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+}
+
+/** Validates the environment; throws ConfigValidationError naming every bad variable. */
+export function loadConfig(rawEnv: Env = process.env): AppConfig {
+  const parsed = envSchema.safeParse(withoutEmpty(rawEnv));
+  if (!parsed.success) throw new ConfigValidationError(describeIssues(parsed.error));
+  const e = parsed.data;
+  const auth = loadAuthSettings(e);
+  const problems = [...auth.problems];
+  if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL));
+  if (problems.length > 0 || !auth.settings) throw new ConfigValidationError(problems);
+  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings);
+}

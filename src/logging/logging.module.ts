@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { assignRequestId } from '../common/request-id/request-id.js';
+import { AppConfig } from '../config/app-config.js';
+
+/** Anything that could let a reader of the logs act as a user is cut before it is written. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.token',
+];
+
+type LoggedRequest = IncomingMessage & { id?: string; user?: { id?: string } };
+
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.app.logLevel,
+          genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
+          customProps: (req: LoggedRequest) => ({ userId: req.user?.id }),
+          customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+          // The path only: query strings can carry tokens a careless client put there.
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: req.url.split('?')[0],
+            }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+          redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+          timestamp: () => `,"time":"${new Date().toISOString()}"`,
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

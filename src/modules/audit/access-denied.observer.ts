@@ -1,0 +1,25 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { ErrorObserver } from '../../common/errors/error-observer.js';
+import { requestMetaOf } from '../../common/http/request-meta.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { AuditService } from './audit.service.js';
+
+/** Every 403 the API answers is an ACCESS_DENIED security event, wherever it was decided. */
+@Injectable()
+export class AccessDeniedObserver extends ErrorObserver {
+  constructor(private readonly audit: AuditService) {
+    super();
+  }
+
+  onErrorAnswered(status: number, req: Request): void {
+    if (status !== HttpStatus.FORBIDDEN) return;
+    const user = (req as Request & { user?: AuthUser }).user;
+    this.audit.record('ACCESS_DENIED', {
+      meta: requestMetaOf(req),
+      userId: user?.id ?? null,
+      outcome: 'failure',
+      metadata: { method: req.method, path: req.originalUrl.split('?')[0] ?? '' },
+    });
+  }
+}

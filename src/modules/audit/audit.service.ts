@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { RequestMeta } from '../../common/http/request-meta.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { AuditEventType } from './audit-event-type.js';
+import { AuditRepository } from './audit.repository.js';
+
+export type AuditContext = {
+  meta: RequestMeta;
+  userId?: string | null;
+  outcome?: 'success' | 'failure';
+  metadata?: Prisma.InputJsonObject;
+};
+
+/**
+ * Records security events: one structured log line and one row in audit_events. Recording never
+ * fails or delays the request it describes: the insert runs in the background and its failure is
+ * logged, not thrown.
+ */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger('Security');
+
+  constructor(private readonly repository: AuditRepository) {}
+
+  record(type: AuditEventType, ctx: AuditContext): void {
+    const event = {
+      type,
+      outcome: ctx.outcome ?? 'success',
+      userId: ctx.userId ?? null,
+      ip: ctx.meta.ip,
+      userAgent: ctx.meta.userAgent,
+      requestId: ctx.meta.requestId,
+      metadata: ctx.metadata,
+    } as const;
+    this.logger.log({ securityEvent: event }, `security event ${type}`);
+    this.repository.insert(event).catch((err: unknown) => {
+      this.logger.error({ err, securityEvent: event }, 'could not store security event');
+    });
+  }
+}

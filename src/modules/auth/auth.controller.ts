@@ -1,0 +1,70 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
+import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
+import { Authenticated } from '../authorization/authenticated.decorator.js';
+import { UserProfileDto } from '../users/dto/user-response.dto.js';
+import type { AuthUser } from './auth-user.js';
+import { AuthService } from './auth.service.js';
+import { CurrentUser } from './current-user.decorator.js';
+import { LoginDto } from './dto/login.dto.js';
+import { RefreshDto } from './dto/refresh.dto.js';
+import { RegisterDto } from './dto/register.dto.js';
+import { TokenResponseDto } from './dto/token-response.dto.js';
+import { RefreshCsrfGuard } from './guards/refresh-csrf.guard.js';
+import { ClearRefreshCookieInterceptor, refreshTokenFromCookie, SetRefreshCookieInterceptor } from './refresh-cookie.js';
+
+@ApiTags('auth')
+@Controller({ path: 'auth', version: '1' })
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('register')
+  @Public()
+  @ApiCreatedResponse({ type: UserProfileDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Email already registered' })
+  register(@Body() dto: RegisterDto, @ReqMeta() meta: RequestMeta): Promise<UserProfileDto> {
+    return this.auth.register(dto, meta);
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(SetRefreshCookieInterceptor)
+  @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the __Host-refresh_token cookie' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid credentials' })
+  login(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto> {
+    return this.auth.login(dto, meta);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(RefreshCsrfGuard)
+  @UseInterceptors(SetRefreshCookieInterceptor)
+  @ApiOkResponse({ type: TokenResponseDto, description: 'Rotates the refresh token: the old one dies' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid, expired or reused refresh token' })
+  refresh(@Body() dto: RefreshDto, @Req() req: Request, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto> {
+    return this.auth.refresh(dto.refreshToken ?? refreshTokenFromCookie(req), meta);
+  }
+
+  @Post('logout')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @UseInterceptors(ClearRefreshCookieInterceptor)
+  @ApiNoContentResponse({ description: 'Ends this session: its refresh and access tokens stop working' })
+  logout(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.auth.logout(user, meta);
+  }
+
+  @Post('logout-all')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @UseInterceptors(ClearRefreshCookieInterceptor)
+  @ApiNoContentResponse({ description: 'Ends every session of the user' })
+  logoutAll(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.auth.logoutAll(user, meta);
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { UsersModule } from '../users/users.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { RefreshCsrfGuard } from './guards/refresh-csrf.guard.js';
+import { PasswordHasherService } from './password/password-hasher.service.js';
+import { ClearRefreshCookieInterceptor, SetRefreshCookieInterceptor } from './refresh-cookie.js';
+import { AdminSessionsController, SessionsController } from './sessions.controller.js';
+import { SessionsService } from './sessions.service.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { AccessTokenService } from './tokens/access-token.service.js';
+import { JwksController } from './tokens/jwks.controller.js';
+import { RefreshSessionsService } from './tokens/refresh-sessions.service.js';
+import { SessionsRepository } from './tokens/sessions.repository.js';
+import { SigningKeysService } from './tokens/signing-keys.service.js';
+
+@Module({
+  imports: [PassportModule, UsersModule],
+  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController],
+  providers: [
+    AuthService,
+    PasswordHasherService,
+    SigningKeysService,
+    AccessTokenService,
+    SessionsRepository,
+    RefreshSessionsService,
+    SessionsService,
+    JwtStrategy,
+    JwtAuthGuard,
+    RefreshCsrfGuard,
+    SetRefreshCookieInterceptor,
+    ClearRefreshCookieInterceptor,
+  ],
+  exports: [JwtAuthGuard, PasswordHasherService],
+})
+export class AuthModule {}

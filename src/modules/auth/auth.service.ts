@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { UnauthorizedError } from '../../common/errors/app-error.js';
+import type { RequestMeta } from '../../common/http/request-meta.js';
+import type { Role } from '../../generated/prisma/enums.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { UserProfileDto } from '../users/dto/user-response.dto.js';
+import { UsersService } from '../users/users.service.js';
+import type { AuthUser } from './auth-user.js';
+import type { LoginDto } from './dto/login.dto.js';
+import type { RegisterDto } from './dto/register.dto.js';
+import type { TokenResponseDto } from './dto/token-response.dto.js';
+import { PasswordHasherService } from './password/password-hasher.service.js';
+import { SessionsService } from './sessions.service.js';
+import { AccessTokenService } from './tokens/access-token.service.js';
+import { InvalidRefreshTokenError, RefreshSessionsService } from './tokens/refresh-sessions.service.js';
+
+export class InvalidCredentialsError extends UnauthorizedError {
+  constructor() {
+    super('Invalid credentials');
+  }
+}
+
+/** Registration, login, refresh and logout. Tokens and sessions live in ./tokens. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasherService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly refreshSessions: RefreshSessionsService,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Everyone registers as `user`: the DTO has no role, and unknown fields are refused. */
+  async register(dto: RegisterDto, meta: RequestMeta): Promise<UserProfileDto> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    const user = await this.users.create({ email: dto.email, name: dto.name, passwordHash });
+    this.audit.record('USER_REGISTERED', { meta, userId: user.id });
+    return user;
+  }
+
+  async login(dto: LoginDto, meta: RequestMeta): Promise<TokenResponseDto> {
+    const user = await this.users.findCredentialsByEmail(dto.email);
+    // Always one argon2 verification, against a dummy hash for unknown emails: same answer, same
+    // time, whether or not the account exists (stops account enumeration).
+    const valid = await this.hasher.verify(user?.passwordHash, dto.password);
+    if (!user || !valid) {
+      this.audit.record('LOGIN_FAILED', { meta, userId: user?.id ?? null, outcome: 'failure' });
+      throw new InvalidCredentialsError();
+    }
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.password));
+    }
+    this.audit.record('LOGIN_SUCCESS', { meta, userId: user.id });
+    const { sessionId, refreshToken } = await this.refreshSessions.start(user.id, meta);
+    return this.tokenResponse(user, sessionId, refreshToken);
+  }
+
+  async refresh(refreshToken: string | undefined, meta: RequestMeta): Promise<TokenResponseDto> {
+    if (!refreshToken) throw new InvalidRefreshTokenError();
+    const rotation = await this.refreshSessions.rotate(refreshToken, meta);
+    return this.tokenResponse({ id: rotation.userId, role: rotation.role }, rotation.sessionId, rotation.refreshToken);
+  }
+
+  logout(user: AuthUser, meta: RequestMeta): Promise<void> {
+    return this.sessions.revokeCurrent(user, meta);
+  }
+
+  async logoutAll(user: AuthUser, meta: RequestMeta): Promise<void> {
+    await this.sessions.revokeAll(user.id, 'logout-all', meta);
+  }
+
+  private tokenResponse(user: { id: string; role: Role }, sessionId: string, refreshToken: string): TokenResponseDto {
+    const access = this.accessTokens.issue(user, sessionId);
+    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+}

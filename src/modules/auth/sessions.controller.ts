@@ -1,0 +1,47 @@
+import { Controller, Delete, Get, HttpCode, HttpStatus } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
+import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
+import { UuidParam } from '../../common/http/uuid-param.js';
+import { Authenticated } from '../authorization/authenticated.decorator.js';
+import type { AuthUser } from './auth-user.js';
+import { CurrentUser } from './current-user.decorator.js';
+import { SessionDto } from './dto/session.dto.js';
+import { SessionsService } from './sessions.service.js';
+
+@ApiTags('auth')
+@Controller({ path: 'auth/sessions', version: '1' })
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOkResponse({ type: [SessionDto] })
+  list(@CurrentUser() user: AuthUser): Promise<SessionDto[]> {
+    return this.sessions.list(user);
+  }
+
+  @Delete(':id')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Session ended' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  revoke(@CurrentUser() user: AuthUser, @UuidParam() id: string, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.sessions.revokeOwn(user, id, meta);
+  }
+}
+
+/** Admins end every session of a user (e.g. a compromised account). */
+@ApiTags('admin')
+@Controller({ path: 'admin/users', version: '1' })
+export class AdminSessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Delete(':id/sessions')
+  @Authenticated({ permissions: ['users:manage'] })
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Every session of the user ended' })
+  async revokeAll(@CurrentUser() admin: AuthUser, @UuidParam() id: string, @ReqMeta() meta: RequestMeta): Promise<void> {
+    await this.sessions.revokeAll(id, 'admin-revoked', meta, admin.id);
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../../common/errors/app-error.js';
+import type { RequestMeta } from '../../common/http/request-meta.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from './auth-user.js';
+import type { SessionDto } from './dto/session.dto.js';
+import { SessionsRepository } from './tokens/sessions.repository.js';
+
+export class SessionNotFoundError extends NotFoundError {
+  constructor() {
+    super('Session not found');
+  }
+}
+
+/** Listing and ending login sessions: the user's own, or any user's for an admin. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  isActive(sessionId: string, userId: string): Promise<boolean> {
+    return this.sessions.isActive(sessionId, userId);
+  }
+
+  async list(user: AuthUser): Promise<SessionDto[]> {
+    const rows = await this.sessions.listActive(user.id);
+    return rows.map((s) => ({
+      id: s.id,
+      userAgent: s.userAgent,
+      ip: s.ip,
+      createdAt: s.createdAt.toISOString(),
+      lastUsedAt: s.lastUsedAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      current: s.id === user.sessionId,
+    }));
+  }
+
+  /** Ends one of the caller's sessions; another user's session id is simply not found. */
+  async revokeOwn(user: AuthUser, sessionId: string, meta: RequestMeta): Promise<void> {
+    const count = await this.sessions.revoke({ id: sessionId, userId: user.id }, 'user-revoked');
+    if (count === 0) throw new SessionNotFoundError();
+    this.audit.record('SESSIONS_REVOKED', { meta, userId: user.id, metadata: { sessionId } });
+  }
+
+  async revokeCurrent(user: AuthUser, meta: RequestMeta): Promise<void> {
+    await this.sessions.revoke({ id: user.sessionId, userId: user.id }, 'logout');
+    this.audit.record('LOGOUT', { meta, userId: user.id, metadata: { sessionId: user.sessionId } });
+  }
+
+  async revokeAll(userId: string, reason: string, meta: RequestMeta, actorId = userId): Promise<number> {
+    const count = await this.sessions.revoke({ userId }, reason);
+    this.audit.record(reason === 'logout-all' ? 'LOGOUT' : 'SESSIONS_REVOKED', {
+      meta,
+      userId: actorId,
+      metadata: { targetUserId: userId, reason, count },
+    });
+    return count;
+  }
+}

@@ -1,0 +1,41 @@
+import { Role } from '../../generated/prisma/enums.js';
+
+/**
+ * The policy table (SPEC.md §5): which role holds which permission. Guards, ownership policies
+ * and the policy-matrix test all read this one table.
+ */
+export const PERMISSIONS = [
+  'posts:create',
+  'posts:update:own',
+  'posts:delete:own',
+  'posts:read:published',
+  'posts:read:own',
+  'posts:read:any',
+  'posts:delete:any',
+  'posts:update:any',
+  'users:read:any',
+  'users:manage',
+  'audit:read',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const USER: Permission[] = [
+  'posts:create',
+  'posts:update:own',
+  'posts:delete:own',
+  'posts:read:published',
+  'posts:read:own',
+];
+const MODERATOR: Permission[] = [...USER, 'posts:read:any', 'posts:delete:any'];
+const ADMIN: Permission[] = [...MODERATOR, 'posts:update:any', 'users:read:any', 'users:manage', 'audit:read'];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  [Role.USER]: new Set(USER),
+  [Role.MODERATOR]: new Set(MODERATOR),
+  [Role.ADMIN]: new Set(ADMIN),
+};
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role]?.has(permission) ?? false;
+}

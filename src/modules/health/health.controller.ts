@@ -1,0 +1,32 @@
+import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
+import { DatabaseHealthIndicator } from '../../database/database.health.js';
+
+/** Probes for orchestrators. They reveal up/down only: no versions, hosts or error text. */
+@ApiTags('health')
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @Public()
+  @ApiOkResponse({ description: 'The process is up' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @HealthCheck()
+  @ApiOkResponse({ description: 'Dependencies reachable' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'A dependency is down' })
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.database.check()]);
+  }
+}

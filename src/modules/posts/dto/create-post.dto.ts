@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { trimString } from '../../../common/http/transforms.js';
+
+/** Limits from the seeds: title 3..200, content up to 50,000, at most 10 tags. authorId comes from the token. */
+export class CreatePostDto {
+  @ApiProperty({ minLength: 3, maxLength: 200 })
+  @Transform(trimString)
+  @IsString()
+  @Length(3, 200)
+  title!: string;
+
+  @ApiProperty({ maxLength: 50_000 })
+  @IsString()
+  @MaxLength(50_000)
+  content!: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 10, description: 'Each 1..50 characters' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  isPublished?: boolean;
+}

@@ -1,0 +1,14 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { trimString } from '../../../common/http/transforms.js';
+import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto.js';
+
+export class ListPostsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Full-text search over title and content' })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError } from '../../common/errors/app-error.js';
+import { Paginated } from '../../common/pagination/paginated.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { CreatePostDto } from './dto/create-post.dto.js';
+import type { ListPostsQueryDto } from './dto/list-posts-query.dto.js';
+import type { PostResponseDto } from './dto/post-response.dto.js';
+import type { UpdatePostDto } from './dto/update-post.dto.js';
+import { stripHtml } from './html-sanitizer.js';
+import { toPostResponse } from './post.mapper.js';
+import { PostPolicy } from './post.policy.js';
+import type { PostRow } from './post.select.js';
+import { PostNotFoundError } from './posts.errors.js';
+import { PostsRepository, type PostWrite } from './posts.repository.js';
+
+function sanitized<T extends PostWrite>(dto: T): T {
+  return {
+    ...dto,
+    ...(dto.title !== undefined && { title: stripHtml(dto.title) }),
+    ...(dto.content !== undefined && { content: stripHtml(dto.content) }),
+    ...(dto.tags !== undefined && { tags: dto.tags.map(stripHtml) }),
+  };
+}
+
+@Injectable()
+export class PostsService {
+  constructor(private readonly posts: PostsRepository) {}
+
+  /** The author is the caller, always: a body cannot name another author (the DTO has no such field). */
+  async create(user: AuthUser, dto: CreatePostDto): Promise<PostResponseDto> {
+    return toPostResponse(await this.posts.create(user.id, sanitized(dto)));
+  }
+
+  async list(user: AuthUser, query: ListPostsQueryDto): Promise<Paginated<PostResponseDto>> {
+    const page = { skip: query.skip, take: query.limit };
+    const [rows, total] = query.q
+      ? await this.posts.searchVisible(user.id, query.q, page)
+      : await this.posts.listVisible(user.id, page);
+    return new Paginated(rows.map(toPostResponse), total);
+  }
+
+  async findOne(user: AuthUser, id: string): Promise<PostResponseDto> {
+    const post = await this.load(id);
+    if (!PostPolicy.canRead(user, post)) throw new ForbiddenError();
+    return toPostResponse(post);
+  }
+
+  async update(user: AuthUser, id: string, dto: UpdatePostDto): Promise<PostResponseDto> {
+    const post = await this.load(id);
+    if (!PostPolicy.canUpdate(user, post)) throw new ForbiddenError();
+    return toPostResponse(await this.posts.update(id, sanitized(dto)));
+  }
+
+  async remove(user: AuthUser, id: string): Promise<void> {
+    const post = await this.load(id);
+    if (!PostPolicy.canDelete(user, post)) throw new ForbiddenError();
+    await this.posts.delete(id);
+  }
+
+  private async load(id: string): Promise<PostRow> {
+    const post = await this.posts.findById(id);
+    if (!post) throw new PostNotFoundError();
+    return post;
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
+import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
+import { UuidParam } from '../../common/http/uuid-param.js';
+import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto.js';
+import type { Paginated } from '../../common/pagination/paginated.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Authenticated } from '../authorization/authenticated.decorator.js';
+import { ChangeRoleDto } from './dto/change-role.dto.js';
+import { UserProfileDto } from './dto/user-response.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('admin')
+@Controller({ path: 'admin/users', version: '1' })
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Authenticated({ permissions: ['users:read:any'] })
+  @ApiOkResponse({ type: [UserProfileDto] })
+  list(@Query() query: PaginationQueryDto): Promise<Paginated<UserProfileDto>> {
+    return this.users.list(query);
+  }
+
+  @Patch(':id/role')
+  @Authenticated({ permissions: ['users:manage'] })
+  @ApiOkResponse({ type: UserProfileDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The last admin cannot be demoted' })
+  changeRole(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: ChangeRoleDto,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<UserProfileDto> {
+    return this.users.changeRole(actor, id, dto.role, meta);
+  }
+}

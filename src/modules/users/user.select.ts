@@ -1,0 +1,17 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+
+/** Columns a profile may show. The password hash is never in a default select. */
+export const USER_PROFILE_SELECT = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies Prisma.UserSelect;
+
+/** What login needs, and nothing more; used only by the credentials check. */
+export const USER_CREDENTIALS_SELECT = { id: true, role: true, passwordHash: true } as const satisfies Prisma.UserSelect;
+
+export type UserProfileRow = Prisma.UserGetPayload<{ select: typeof USER_PROFILE_SELECT }>;
+export type UserCredentialsRow = Prisma.UserGetPayload<{ select: typeof USER_CREDENTIALS_SELECT }>;

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
+import { UuidParam } from '../../common/http/uuid-param.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Authenticated } from '../authorization/authenticated.decorator.js';
+import { UpdateProfileDto } from './dto/update-profile.dto.js';
+import { PublicUserDto, UserProfileDto } from './dto/user-response.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@Controller({ path: 'users', version: '1' })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @Authenticated()
+  @ApiOkResponse({ type: UserProfileDto })
+  me(@CurrentUser() user: AuthUser): Promise<UserProfileDto> {
+    return this.users.getProfile(user.id);
+  }
+
+  @Patch('me')
+  @Authenticated()
+  @ApiOkResponse({ type: UserProfileDto })
+  updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserProfileDto> {
+    return this.users.updateName(user.id, dto.name);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOkResponse({ type: PublicUserDto, description: 'Public fields; the full profile for oneself or an admin' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  findOne(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<PublicUserDto | UserProfileDto> {
+    return this.users.getById(user, id);
+  }
+}

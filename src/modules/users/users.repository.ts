@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../database/prisma.service.js';
+import { Role } from '../../generated/prisma/enums.js';
+import {
+  USER_CREDENTIALS_SELECT,
+  USER_PROFILE_SELECT,
+  type UserCredentialsRow,
+  type UserProfileRow,
+} from './user.select.js';
+
+/** Serializes every role change: two concurrent demotions cannot both see "another admin left". */
+const ROLE_CHANGE_LOCK = 7_020_001;
+
+export type RoleChangeResult = 'changed' | 'not-found' | 'last-admin';
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(data: { email: string; name: string; passwordHash: string }): Promise<UserProfileRow> {
+    return this.prisma.user.create({ data, select: USER_PROFILE_SELECT });
+  }
+
+  findProfile(id: string): Promise<UserProfileRow | null> {
+    return this.prisma.user.findUnique({ where: { id }, select: USER_PROFILE_SELECT });
+  }
+
+  findCredentialsByEmail(email: string): Promise<UserCredentialsRow | null> {
+    return this.prisma.user.findUnique({ where: { email }, select: USER_CREDENTIALS_SELECT });
+  }
+
+  findCredentialsById(id: string): Promise<UserCredentialsRow | null> {
+    return this.prisma.user.findUnique({ where: { id }, select: USER_CREDENTIALS_SELECT });
+  }
+
+  updatePasswordHash(id: string, passwordHash: string): Promise<unknown> {
+    return this.prisma.user.update({ where: { id }, data: { passwordHash }, select: { id: true } });
+  }
+
+  updateName(id: string, name: string): Promise<UserProfileRow> {
+    return this.prisma.user.update({ where: { id }, data: { name }, select: USER_PROFILE_SELECT });
+  }
+
+  async list(skip: number, take: number): Promise<[UserProfileRow[], number]> {
+    return this.prisma.$transaction([
+      this.prisma.user.findMany({ select: USER_PROFILE_SELECT, orderBy: { createdAt: 'asc' }, skip, take }),
+      this.prisma.user.count(),
+    ]);
+  }
+
+  /**
+   * Changes a role and ends every session of that user in one transaction, under a lock so the
+   * last admin can never be demoted, however many demotions race.
+   */
+  changeRole(id: string, role: Role): Promise<RoleChangeResult> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROLE_CHANGE_LOCK})`;
+      const user = await tx.user.findUnique({ where: { id }, select: { role: true } });
+      if (!user) return 'not-found';
+      if (user.role === Role.ADMIN && role !== Role.ADMIN) {
+        const admins = await tx.user.count({ where: { role: Role.ADMIN } });
+        if (admins <= 1) return 'last-admin';
+      }
+      await tx.user.update({ where: { id }, data: { role }, select: { id: true } });
+      await tx.session.updateMany({
+        where: { userId: id, revokedAt: null },
+        data: { revokedAt: new Date(), revokedReason: 'role-changed' },
+      });
+      return 'changed';
+    });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Jest global setup for the e2e and security suites: a fresh database on a real PostgreSQL for
+ * every run, migrated with `prisma migrate deploy`. The server is TEST_DATABASE_URL's when set,
+ * otherwise an embedded PostgreSQL started here (temporary data folder, deleted at the end).
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureSigningKey } from '../../scripts/generate-keys.js';
+import { ensureDatabase, migrateDeploy } from '../../scripts/lib/database-admin.js';
+import { startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres.js';
+import { setTestRun } from './test-run.js';
+
+export default async function globalSetup(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'secure-api-test-'));
+  chmodSync(scratch, 0o755); // the embedded server may run as another user (see startEmbeddedPostgres)
+  const embedded = process.env.TEST_DATABASE_URL ? undefined : await startEmbeddedPostgres(join(scratch, 'pg'), false);
+  const serverUrl = process.env.TEST_DATABASE_URL ?? embedded!.url('postgres');
+  const database = `test_${randomBytes(6).toString('hex')}`;
+  const url = await ensureDatabase(serverUrl, database);
+  migrateDeploy(url);
+
+  // Workers inherit this environment: the app under test reads it through src/config.
+  process.env.NODE_ENV = 'test';
+  process.env.DATABASE_URL = url;
+  process.env.JWT_PRIVATE_KEY_FILE = ensureSigningKey(join(scratch, 'keys'));
+  process.env.LOG_LEVEL ??= 'silent';
+  process.env.ALLOWED_ORIGINS ??= 'https://app.example.com';
+  setTestRun({ serverUrl, database, scratch, stop: embedded?.stop });
+}

@@ -28,16 +28,19 @@ function charFieldsAsText<T>(result: T): T {
 }
 
 /** Wraps a query function so both its promise and callback forms see "char" columns as text. */
-function patchQuery<F extends (...args: any[]) => any>(query: F, self: unknown): F {
+type AnyQuery = (...args: unknown[]) => unknown;
+
+function patchQuery<F>(query: F, self: unknown): F {
+  const original = query as unknown as AnyQuery;
   return function patched(...args: unknown[]) {
     const last = args[args.length - 1];
     if (typeof last === 'function') {
       args[args.length - 1] = (err: unknown, res: unknown) => last(err, charFieldsAsText(res));
-      return query.apply(self, args);
+      return original.apply(self, args);
     }
-    const out = query.apply(self, args);
-    return out && typeof out.then === 'function' ? out.then(charFieldsAsText) : out;
-  } as F;
+    const out = original.apply(self, args);
+    return out instanceof Promise ? out.then(charFieldsAsText) : out;
+  } as unknown as F;
 }
 
 class CharAsTextPool extends pg.Pool {

@@ -29,3 +29,73 @@ describe('auth (e2e)', () => {
     expect(me.body.email).toBe(user.email);
   });
 });
+
+describe('auth errors (e2e)', () => {
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer());
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers 409 for a duplicate email, whatever its case', async () => {
+    const user = await createUser(app);
+    const res = await http()
+      .post(`${API}/auth/register`)
+      .send({ email: user.email.toUpperCase(), password: strongPassword(), name: 'Dup' });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ error: 'Resource already exists', requestId: expect.any(String) });
+  });
+
+  it.each([
+    ['a password under 12 characters', { password: 'short pass' }, 'password'],
+    ['a password over 128 characters', { password: 'p'.repeat(129) }, 'password'],
+    ['an invalid email', { email: 'not-an-email' }, 'email'],
+    ['a role in the body', { role: 'ADMIN' }, 'role'],
+  ])('refuses registration with %s', async (_name, override, field) => {
+    const body = { email: uniqueEmail(), password: strongPassword(), name: 'N', ...override };
+    const res = await http().post(`${API}/auth/register`).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+  });
+
+  it('accepts long, unicode and space-filled passwords', async () => {
+    for (const password of ['correct horse battery staple', 'pässwörd-ünïcödé-🔐-long', 'x'.repeat(128)]) {
+      const res = await http().post(`${API}/auth/register`).send({ email: uniqueEmail(), password, name: 'U' });
+      expect(res.status).toBe(201);
+    }
+  });
+
+  it('answers 401 Invalid credentials for a wrong password', async () => {
+    const user = await createUser(app);
+    const res = await http().post(`${API}/auth/login`).send({ email: user.email, password: `${user.password}x` });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'Invalid credentials', requestId: expect.any(String) });
+  });
+
+  it('refresh rotates a body-borne token and refuses garbage', async () => {
+    const user = await createUser(app);
+    const res = await http().post(`${API}/auth/refresh`).send({ refreshToken: user.refreshToken });
+    expect(res.status).toBe(200);
+    expect(res.body.refreshToken).not.toBe(user.refreshToken);
+    expect((await http().get(`${API}/users/me`).set(bearer(res.body.accessToken))).status).toBe(200);
+    const garbage = await http().post(`${API}/auth/refresh`).send({ refreshToken: 'x'.repeat(43) });
+    expect(garbage.status).toBe(401);
+    expect(garbage.body.error).toBe('Invalid refresh token');
+    const none = await http().post(`${API}/auth/refresh`).send({});
+    expect(none.status).toBe(401);
+  });
+
+  it('lists and ends sessions', async () => {
+    const user = await createUser(app);
+    const list = await http().get(`${API}/auth/sessions`).set(bearer(user.accessToken));
+    expect(list.status).toBe(200);
+    expect(list.body).toHaveLength(1);
+    expect(list.body[0]).toMatchObject({ current: true });
+    const end = await http().delete(`${API}/auth/sessions/${list.body[0].id}`).set(bearer(user.accessToken));
+    expect(end.status).toBe(204);
+    expect((await http().get(`${API}/users/me`).set(bearer(user.accessToken))).status).toBe(401);
+  });
+});

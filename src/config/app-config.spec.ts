@@ -1,0 +1,68 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from './app-config.js';
+import { ConfigValidationError } from './config.error.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
+function keyFile(name: string, bits: number): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  const file = join(dir, name);
+  writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return file;
+}
+const goodKey = keyFile('good.pem', 2048);
+const weakKey = keyFile('weak.pem', 1024);
+const base = { JWT_PRIVATE_KEY_FILE: goodKey, DATABASE_URL: 'postgresql://app:s3cure-Pa55@db.internal:5432/app' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigValidationError) return err.problems;
+    throw err;
+  }
+}
+
+describe('loadConfig', () => {
+  it('builds a typed config with secure defaults', () => {
+    const config = loadConfig(base);
+    expect(config.app).toMatchObject({ env: 'development', port: 3000, bodyLimit: '256kb' });
+    expect(config.auth).toMatchObject({ accessTokenTtlSeconds: 900, argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 } });
+    expect(config.auth.signingKey.type).toBe('private');
+  });
+
+  it('names each missing variable', () => {
+    const problems = problemsOf({});
+    expect(problems.join('\n')).toMatch(/JWT_PRIVATE_KEY_FILE/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL/);
+  });
+
+  it('refuses a signing key under 2048 bits or unreadable', () => {
+    expect(problemsOf({ ...base, JWT_PRIVATE_KEY_FILE: weakKey })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY_FILE: .*2048/)]);
+    expect(problemsOf({ ...base, JWT_PRIVATE_KEY_FILE: join(dir, 'missing.pem') })).toEqual([
+      expect.stringMatching(/^JWT_PRIVATE_KEY_FILE: cannot read/),
+    ]);
+  });
+
+  it('refuses argon2 parameters under the OWASP minimum and access tokens over 15 minutes', () => {
+    expect(problemsOf({ ...base, ARGON2_MEMORY_KIB: '4096' }).join()).toMatch(/ARGON2_MEMORY_KIB/);
+    expect(problemsOf({ ...base, ARGON2_TIME_COST: '1' }).join()).toMatch(/ARGON2_TIME_COST/);
+    expect(problemsOf({ ...base, ACCESS_TOKEN_TTL_SECONDS: '3600' }).join()).toMatch(/ACCESS_TOKEN_TTL_SECONDS/);
+  });
+
+  it('refuses a placeholder database password in production only', () => {
+    const weak = { ...base, DATABASE_URL: 'postgresql://postgres:postgres@db:5432/app' };
+    expect(problemsOf(weak)).toEqual([]);
+    expect(problemsOf({ ...weak, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^DATABASE_URL: .*placeholder/)]);
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual([]);
+  });
+
+  it('refuses malformed values with the variable name', () => {
+    expect(problemsOf({ ...base, PORT: 'eighty' }).join()).toMatch(/PORT/);
+    expect(problemsOf({ ...base, ALLOWED_ORIGINS: 'not a url' }).join()).toMatch(/ALLOWED_ORIGINS/);
+  });
+});

@@ -1,0 +1,151 @@
+import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { Role } from '../../src/generated/prisma/enums.js';
+import { createTestApp } from '../setup/create-test-app.js';
+import { API, bearer, createPost, createUser, type TestUser } from '../setup/factories.js';
+
+describe('posts (e2e)', () => {
+  let app: INestApplication;
+  let author: TestUser;
+  let other: TestUser;
+  let moderator: TestUser;
+  let admin: TestUser;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    [author, other, moderator, admin] = await Promise.all([
+      createUser(app),
+      createUser(app),
+      createUser(app, Role.MODERATOR),
+      createUser(app, Role.ADMIN),
+    ]);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  describe('POST /posts', () => {
+    it('creates a post authored by the caller, with HTML stripped', async () => {
+      const res = await http()
+        .post(`${API}/posts`)
+        .set(bearer(author.accessToken))
+        .send({ title: 'Hello <b>world</b>', content: '<script>alert(1)</script><p>Hi</p>', tags: ['<i>x</i>'], isPublished: true });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ authorId: author.id, title: 'Hello world', content: 'Hi', tags: ['x'], isPublished: true });
+      expect(res.body.content).not.toContain('<');
+    });
+
+    it('defaults to an unpublished draft with no tags', async () => {
+      const res = await http().post(`${API}/posts`).set(bearer(author.accessToken)).send({ title: 'Draft', content: '' });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ isPublished: false, tags: [] });
+    });
+
+    it.each([
+      ['a title under 3 characters', { title: 'ab', content: 'x' }, 'title'],
+      ['a title over 200 characters', { title: 'x'.repeat(201), content: 'x' }, 'title'],
+      ['content over 50,000 characters', { title: 'Valid', content: 'x'.repeat(50_001) }, 'content'],
+      ['more than 10 tags', { title: 'Valid', content: 'x', tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, 'tags'],
+      ['a non-boolean isPublished', { title: 'Valid', content: 'x', isPublished: 'yes' }, 'isPublished'],
+      ['an authorId in the body', { title: 'Valid', content: 'x', authorId: '00000000-0000-4000-8000-000000000000' }, 'authorId'],
+    ])('refuses %s with 400 and field details', async (_name, body, field) => {
+      const res = await http().post(`${API}/posts`).set(bearer(author.accessToken)).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'Validation failed', requestId: expect.any(String), details: expect.any(Array) });
+      expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    });
+  });
+
+  describe('GET /posts/:id', () => {
+    it('returns a published post to anyone signed in', async () => {
+      const post = await createPost(app, author, { isPublished: true });
+      const res = await http().get(`${API}/posts/${post.id}`).set(bearer(other.accessToken));
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(post.id);
+    });
+
+    it("answers 403 Access denied for someone else's draft, 200 for its author and a moderator", async () => {
+      const draft = await createPost(app, author);
+      const denied = await http().get(`${API}/posts/${draft.id}`).set(bearer(other.accessToken));
+      expect(denied.status).toBe(403);
+      expect(denied.body).toEqual({ error: 'Access denied', requestId: expect.any(String) });
+      expect((await http().get(`${API}/posts/${draft.id}`).set(bearer(author.accessToken))).status).toBe(200);
+      expect((await http().get(`${API}/posts/${draft.id}`).set(bearer(moderator.accessToken))).status).toBe(200);
+    });
+
+    it('answers 404 for an absent post and 400 for a malformed id', async () => {
+      const missing = await http().get(`${API}/posts/7d1f4a4e-4a55-4e2b-9c3e-3b2f0f6f0c11`).set(bearer(other.accessToken));
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toBe('Post not found');
+      const bad = await http().get(`${API}/posts/1%20OR%201=1`).set(bearer(other.accessToken));
+      expect(bad.status).toBe(400);
+    });
+  });
+
+  describe('PATCH /posts/:id', () => {
+    it('lets the author update, refuses another user, lets an admin update any', async () => {
+      const post = await createPost(app, author, { isPublished: true });
+      const own = await http().patch(`${API}/posts/${post.id}`).set(bearer(author.accessToken)).send({ title: 'Edited' });
+      expect(own.status).toBe(200);
+      expect(own.body.title).toBe('Edited');
+      const foreign = await http().patch(`${API}/posts/${post.id}`).set(bearer(other.accessToken)).send({ title: 'Hijack' });
+      expect(foreign.status).toBe(403);
+      const mod = await http().patch(`${API}/posts/${post.id}`).set(bearer(moderator.accessToken)).send({ title: 'Mod edit' });
+      expect(mod.status).toBe(403);
+      const byAdmin = await http().patch(`${API}/posts/${post.id}`).set(bearer(admin.accessToken)).send({ title: 'Admin edit' });
+      expect(byAdmin.status).toBe(200);
+      expect(byAdmin.body.authorId).toBe(author.id);
+    });
+  });
+
+  describe('DELETE /posts/:id', () => {
+    it('lets the author and a moderator delete, refuses another user', async () => {
+      const [a, b] = await Promise.all([createPost(app, author), createPost(app, author, { isPublished: true })]);
+      expect((await http().delete(`${API}/posts/${a.id}`).set(bearer(other.accessToken))).status).toBe(403);
+      expect((await http().delete(`${API}/posts/${a.id}`).set(bearer(author.accessToken))).status).toBe(204);
+      expect((await http().get(`${API}/posts/${a.id}`).set(bearer(author.accessToken))).status).toBe(404);
+      expect((await http().delete(`${API}/posts/${b.id}`).set(bearer(moderator.accessToken))).status).toBe(204);
+      expect((await http().delete(`${API}/posts/${b.id}`).set(bearer(moderator.accessToken))).status).toBe(404);
+    });
+  });
+
+  describe('GET /posts', () => {
+    it('paginates published posts plus own drafts, with X-Total-Count', async () => {
+      const writer = await createUser(app);
+      const word = `zebra${Date.now()}`;
+      await Promise.all([
+        ...Array.from({ length: 3 }, (_, i) => createPost(app, writer, { title: `${word} ${i}`, isPublished: true })),
+        createPost(app, writer, { title: `${word} draft` }),
+      ]);
+      const page = await http().get(`${API}/posts?q=${word}&page=1&limit=2`).set(bearer(writer.accessToken));
+      expect(page.status).toBe(200);
+      expect(page.body).toHaveLength(2);
+      expect(page.headers['x-total-count']).toBe('4');
+      const seenByOther = await http().get(`${API}/posts?q=${word}&limit=100`).set(bearer(other.accessToken));
+      expect(seenByOther.headers['x-total-count']).toBe('3');
+      expect(seenByOther.body.every((p: { isPublished: boolean }) => p.isPublished)).toBe(true);
+    });
+
+    it('treats search text as data, never as SQL or query syntax', async () => {
+      for (const q of ["' OR 1=1 --", '"unterminated', 'a & | ! ( )', "'; DROP TABLE posts; --"]) {
+        const res = await http().get(`${API}/posts`).query({ q }).set(bearer(other.accessToken));
+        expect(res.status).toBe(200);
+        expect(Array.isArray(res.body)).toBe(true);
+      }
+    });
+
+    it.each([
+      ['limit over 100', 'limit=101'],
+      ['limit zero', 'limit=0'],
+      ['a non-numeric page', 'page=abc'],
+      ['a repeated limit', 'limit=1&limit=2'],
+      ['an unknown parameter', 'sort=title'],
+    ])('refuses %s with 400', async (_name, query) => {
+      const res = await http().get(`${API}/posts?${query}`).set(bearer(other.accessToken));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('Validation failed');
+    });
+  });
+});

@@ -1,21 +1,17 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import argon2 from 'argon2';
 import request from 'supertest';
-import { createTestApp } from '../setup/create-test-app.js';
+import { PrismaService } from '../../src/database/prisma.service.js';
+import { useTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createUser, strongPassword, uniqueEmail } from '../setup/factories.js';
 
 describe('auth (e2e)', () => {
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const getApp = useTestApp();
+  const http = () => request(getApp().getHttpServer());
 
   it('registers a user with role USER and never returns the hash', async () => {
     const email = uniqueEmail();
-    const res = await request(app.getHttpServer())
+    const res = await http()
       .post(`${API}/auth/register`)
       .send({ email: `  ${email.toUpperCase()} `, password: strongPassword(), name: 'Ann' });
     expect(res.status).toBe(201);
@@ -23,25 +19,19 @@ describe('auth (e2e)', () => {
   });
 
   it('logs in and uses the access token', async () => {
-    const user = await createUser(app);
-    const me = await request(app.getHttpServer()).get(`${API}/users/me`).set(bearer(user.accessToken));
+    const user = await createUser(getApp());
+    const me = await http().get(`${API}/users/me`).set(bearer(user.accessToken));
     expect(me.status).toBe(200);
     expect(me.body.email).toBe(user.email);
   });
 });
 
 describe('auth errors (e2e)', () => {
-  let app: INestApplication;
-  const http = () => request(app.getHttpServer());
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const getApp = useTestApp();
+  const http = () => request(getApp().getHttpServer());
 
   it('answers 409 for a duplicate email, whatever its case', async () => {
-    const user = await createUser(app);
+    const user = await createUser(getApp());
     const res = await http()
       .post(`${API}/auth/register`)
       .send({ email: user.email.toUpperCase(), password: strongPassword(), name: 'Dup' });
@@ -68,15 +58,26 @@ describe('auth errors (e2e)', () => {
     }
   });
 
+  it('re-hashes a password stored with weaker argon2 parameters at the next login', async () => {
+    const user = await createUser(getApp());
+    const prisma = getApp().get(PrismaService);
+    const weak = await argon2.hash(user.password, { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
+    await prisma.user.update({ where: { id: user.id }, data: { passwordHash: weak } });
+    expect((await http().post(`${API}/auth/login`).send({ email: user.email, password: user.password })).status).toBe(200);
+    const { passwordHash } = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } });
+    expect(passwordHash).not.toBe(weak);
+    expect(passwordHash).toContain('m=19456');
+  });
+
   it('answers 401 Invalid credentials for a wrong password', async () => {
-    const user = await createUser(app);
+    const user = await createUser(getApp());
     const res = await http().post(`${API}/auth/login`).send({ email: user.email, password: `${user.password}x` });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'Invalid credentials', requestId: expect.any(String) });
   });
 
   it('refresh rotates a body-borne token and refuses garbage', async () => {
-    const user = await createUser(app);
+    const user = await createUser(getApp());
     const res = await http().post(`${API}/auth/refresh`).send({ refreshToken: user.refreshToken });
     expect(res.status).toBe(200);
     expect(res.body.refreshToken).not.toBe(user.refreshToken);
@@ -89,7 +90,7 @@ describe('auth errors (e2e)', () => {
   });
 
   it('lists and ends sessions', async () => {
-    const user = await createUser(app);
+    const user = await createUser(getApp());
     const list = await http().get(`${API}/auth/sessions`).set(bearer(user.accessToken));
     expect(list.status).toBe(200);
     expect(list.body).toHaveLength(1);

@@ -1,18 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createPublicKey } from 'node:crypto';
 import request from 'supertest';
-import { createTestApp } from '../setup/create-test-app.js';
+import { useTestApp } from '../setup/create-test-app.js';
 
 describe('health, JWKS and request ids (e2e)', () => {
-  let app: INestApplication;
-  const http = () => request(app.getHttpServer());
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const getApp = useTestApp();
+  const http = () => request(getApp().getHttpServer());
 
   it('GET /health/live and /health/ready answer 200 without credentials', async () => {
     expect((await http().get('/health/live')).body).toEqual({ status: 'ok' });

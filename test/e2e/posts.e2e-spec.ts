@@ -1,29 +1,24 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { Role } from '../../src/generated/prisma/enums.js';
-import { createTestApp } from '../setup/create-test-app.js';
+import { useTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createPost, createUser, type TestUser } from '../setup/factories.js';
 
 describe('posts (e2e)', () => {
-  let app: INestApplication;
+  const getApp = useTestApp();
   let author: TestUser;
   let other: TestUser;
   let moderator: TestUser;
   let admin: TestUser;
-  const http = () => request(app.getHttpServer());
+  const http = () => request(getApp().getHttpServer());
 
   beforeAll(async () => {
-    app = await createTestApp();
     [author, other, moderator, admin] = await Promise.all([
-      createUser(app),
-      createUser(app),
-      createUser(app, Role.MODERATOR),
-      createUser(app, Role.ADMIN),
+      createUser(getApp()),
+      createUser(getApp()),
+      createUser(getApp(), Role.MODERATOR),
+      createUser(getApp(), Role.ADMIN),
     ]);
-  });
-  afterAll(async () => {
-    await app.close();
   });
 
   describe('POST /posts', () => {
@@ -60,14 +55,14 @@ describe('posts (e2e)', () => {
 
   describe('GET /posts/:id', () => {
     it('returns a published post to anyone signed in', async () => {
-      const post = await createPost(app, author, { isPublished: true });
+      const post = await createPost(getApp(), author, { isPublished: true });
       const res = await http().get(`${API}/posts/${post.id}`).set(bearer(other.accessToken));
       expect(res.status).toBe(200);
       expect(res.body.id).toBe(post.id);
     });
 
     it("answers 403 Access denied for someone else's draft, 200 for its author and a moderator", async () => {
-      const draft = await createPost(app, author);
+      const draft = await createPost(getApp(), author);
       const denied = await http().get(`${API}/posts/${draft.id}`).set(bearer(other.accessToken));
       expect(denied.status).toBe(403);
       expect(denied.body).toEqual({ error: 'Access denied', requestId: expect.any(String) });
@@ -86,7 +81,7 @@ describe('posts (e2e)', () => {
 
   describe('PATCH /posts/:id', () => {
     it('lets the author update, refuses another user, lets an admin update any', async () => {
-      const post = await createPost(app, author, { isPublished: true });
+      const post = await createPost(getApp(), author, { isPublished: true });
       const own = await http().patch(`${API}/posts/${post.id}`).set(bearer(author.accessToken)).send({ title: 'Edited' });
       expect(own.status).toBe(200);
       expect(own.body.title).toBe('Edited');
@@ -102,7 +97,7 @@ describe('posts (e2e)', () => {
 
   describe('DELETE /posts/:id', () => {
     it('lets the author and a moderator delete, refuses another user', async () => {
-      const [a, b] = await Promise.all([createPost(app, author), createPost(app, author, { isPublished: true })]);
+      const [a, b] = await Promise.all([createPost(getApp(), author), createPost(getApp(), author, { isPublished: true })]);
       expect((await http().delete(`${API}/posts/${a.id}`).set(bearer(other.accessToken))).status).toBe(403);
       expect((await http().delete(`${API}/posts/${a.id}`).set(bearer(author.accessToken))).status).toBe(204);
       expect((await http().get(`${API}/posts/${a.id}`).set(bearer(author.accessToken))).status).toBe(404);
@@ -113,11 +108,11 @@ describe('posts (e2e)', () => {
 
   describe('GET /posts', () => {
     it('paginates published posts plus own drafts, with X-Total-Count', async () => {
-      const writer = await createUser(app);
+      const writer = await createUser(getApp());
       const word = `zebra${Date.now()}`;
       await Promise.all([
-        ...Array.from({ length: 3 }, (_, i) => createPost(app, writer, { title: `${word} ${i}`, isPublished: true })),
-        createPost(app, writer, { title: `${word} draft` }),
+        ...Array.from({ length: 3 }, (_, i) => createPost(getApp(), writer, { title: `${word} ${i}`, isPublished: true })),
+        createPost(getApp(), writer, { title: `${word} draft` }),
       ]);
       const page = await http().get(`${API}/posts?q=${word}&page=1&limit=2`).set(bearer(writer.accessToken));
       expect(page.status).toBe(200);

@@ -1,23 +1,18 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { Role } from '../../src/generated/prisma/enums.js';
-import { createTestApp } from '../setup/create-test-app.js';
+import { useTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createUser, type TestUser } from '../setup/factories.js';
 
 describe('users (e2e)', () => {
-  let app: INestApplication;
+  const getApp = useTestApp();
   let alice: TestUser;
   let bob: TestUser;
   let admin: TestUser;
-  const http = () => request(app.getHttpServer());
+  const http = () => request(getApp().getHttpServer());
 
   beforeAll(async () => {
-    app = await createTestApp();
-    [alice, bob, admin] = await Promise.all([createUser(app), createUser(app), createUser(app, Role.ADMIN)]);
-  });
-  afterAll(async () => {
-    await app.close();
+    [alice, bob, admin] = await Promise.all([createUser(getApp()), createUser(getApp()), createUser(getApp(), Role.ADMIN)]);
   });
 
   it('GET /users/me returns the caller profile', async () => {
@@ -57,7 +52,7 @@ describe('users (e2e)', () => {
   });
 
   it('PATCH /admin/users/:id/role changes a role and ends that user sessions', async () => {
-    const target = await createUser(app);
+    const target = await createUser(getApp());
     const res = await http().patch(`${API}/admin/users/${target.id}/role`).set(bearer(admin.accessToken)).send({ role: 'MODERATOR' });
     expect(res.status).toBe(200);
     expect(res.body.role).toBe('MODERATOR');

@@ -8,6 +8,7 @@
  * version where it fits. Run after changing dependencies: `node scripts/complete-lockfile.mjs`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { URL } from 'node:url';
 
 const LOCK = new URL('../package-lock.json', import.meta.url);
 const OS = { darwin: 'darwin', linux: 'linux', win32: 'win32', windows: 'win32', android: 'android', freebsd: 'freebsd', openharmony: 'openharmony' };

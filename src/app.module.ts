@@ -13,6 +13,8 @@ import { AuthorizationModule } from './modules/authorization/authorization.modul
 import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PostsModule } from './modules/posts/posts.module.js';
+import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard.js';
+import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 @Module({
@@ -21,6 +23,7 @@ import { UsersModule } from './modules/users/users.module.js';
     LoggingModule,
     DatabaseModule,
     AuditModule,
+    RateLimitModule,
     AuthorizationModule,
     AuthModule,
     UsersModule,
@@ -28,8 +31,10 @@ import { UsersModule } from './modules/users/users.module.js';
     HealthModule,
   ],
   providers: [
-    // Order matters: authenticate (deny by default), then check the route's permissions.
+    // Order matters: authenticate (deny by default), count the request against the caller's
+    // budget (per user once known, else per IP), then check the route's permissions.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

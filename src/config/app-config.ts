@@ -1,5 +1,6 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
-import { appEnvSchema, toAppSettings, type AppSettings } from './app.config.js';
+import { appEnvSchema, tlsProblems, toAppSettings, type AppSettings } from './app.config.js';
 import { authEnvSchema, loadAuthSettings, type AuthSettings } from './auth.config.js';
 import { ConfigValidationError } from './config.error.js';
 import {
@@ -9,8 +10,18 @@ import {
   type DatabaseSettings,
 } from './database.config.js';
 import { withoutEmpty, type Env } from './env.js';
+import { rateLimitEnvSchema, toRateLimitSettings, type RateLimitSettings } from './rate-limit.config.js';
 
-const envSchema = appEnvSchema.extend(databaseEnvSchema.shape).extend(authEnvSchema.shape);
+const envSchema = appEnvSchema.extend(databaseEnvSchema.shape).extend(authEnvSchema.shape).extend(rateLimitEnvSchema.shape);
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The validated, typed configuration. Built once at boot from the environment; nothing outside
@@ -21,6 +32,7 @@ export class AppConfig {
     readonly app: AppSettings,
     readonly database: DatabaseSettings,
     readonly auth: AuthSettings,
+    readonly rateLimit: RateLimitSettings,
   ) {}
 
   get isProduction(): boolean {
@@ -38,8 +50,8 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   if (!parsed.success) throw new ConfigValidationError(describeIssues(parsed.error));
   const e = parsed.data;
   const auth = loadAuthSettings(e);
-  const problems = [...auth.problems];
+  const problems = [...auth.problems, ...tlsProblems(e, readable)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL));
   if (problems.length > 0 || !auth.settings) throw new ConfigValidationError(problems);
-  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings);
+  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e));
 }

@@ -8,6 +8,11 @@ export const appEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: listVar().pipe(z.array(z.url({ protocol: /^https?$/ }))),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i).default('256kb'),
+  // How many proxy hops to believe in X-Forwarded-For/-Proto (0: none, the socket address is the client).
+  TRUST_PROXY: intVar(0, 0, 10),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  DOCS_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
 });
 
 export type AppSettings = {
@@ -17,6 +22,9 @@ export type AppSettings = {
   logLevel: z.infer<typeof appEnvSchema>['LOG_LEVEL'];
   allowedOrigins: string[];
   bodyLimit: string;
+  trustProxyHops: number;
+  tls?: { certFile: string; keyFile: string };
+  docsEnabled: boolean;
 };
 
 export function toAppSettings(e: z.infer<typeof appEnvSchema>): AppSettings {
@@ -27,5 +35,18 @@ export function toAppSettings(e: z.infer<typeof appEnvSchema>): AppSettings {
     logLevel: e.LOG_LEVEL,
     allowedOrigins: e.ALLOWED_ORIGINS,
     bodyLimit: e.BODY_LIMIT,
+    trustProxyHops: e.TRUST_PROXY,
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+    // Docs are off in production unless DOCS_ENABLED=true is set explicitly.
+    docsEnabled: e.DOCS_ENABLED === undefined ? e.NODE_ENV !== 'production' : ['true', '1'].includes(e.DOCS_ENABLED),
   };
+}
+
+/** TLS files must come as a pair and be readable; checked at boot like every other setting. */
+export function tlsProblems(e: z.infer<typeof appEnvSchema>, readable: (file: string) => boolean): string[] {
+  if (!e.TLS_CERT_FILE !== !e.TLS_KEY_FILE) return ['TLS_CERT_FILE, TLS_KEY_FILE: set both or neither'];
+  return [
+    ...(e.TLS_CERT_FILE && !readable(e.TLS_CERT_FILE) ? [`TLS_CERT_FILE: cannot read ${e.TLS_CERT_FILE}`] : []),
+    ...(e.TLS_KEY_FILE && !readable(e.TLS_KEY_FILE) ? [`TLS_KEY_FILE: cannot read ${e.TLS_KEY_FILE}`] : []),
+  ];
 }

@@ -12,6 +12,15 @@ import { ensureDatabase, migrateDeploy } from '../../scripts/lib/database-admin.
 import { startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres.js';
 import { setTestRun } from './test-run.js';
 
+const GENEROUS_LIMITS = [
+  'RATE_LIMIT_ANONYMOUS',
+  'RATE_LIMIT_DEFAULT_PER_MINUTE',
+  'RATE_LIMIT_REGISTER_PER_HOUR',
+  'RATE_LIMIT_REFRESH_PER_MINUTE',
+  'LOGIN_MAX_FAILURES_PER_IP',
+  'LOGIN_MAX_FAILURES_PER_ACCOUNT',
+];
+
 export default async function globalSetup(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'secure-api-test-'));
   chmodSync(scratch, 0o755); // the embedded server may run as another user (see startEmbeddedPostgres)
@@ -27,5 +36,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.JWT_PRIVATE_KEY_FILE = ensureSigningKey(join(scratch, 'keys'));
   process.env.LOG_LEVEL ??= 'silent';
   process.env.ALLOWED_ORIGINS ??= 'https://app.example.com';
+  // Hundreds of tests share one address: budgets are generous here, and the rate-limit specs
+  // boot their own app with small ones (test/security/api4-*).
+  for (const name of GENEROUS_LIMITS) process.env[name] ??= '1000000';
   setTestRun({ serverUrl, database, scratch, stop: embedded?.stop });
 }

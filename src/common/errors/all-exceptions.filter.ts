@@ -15,6 +15,7 @@ export function sendError(err: unknown, req: Request, res: Response, logger: Log
   res.status(status).json({
     error: known?.message ?? 'Internal server error',
     requestId,
+    ...known?.extra,
     ...(known?.details ? { details: known.details } : {}),
   });
   return status;

@@ -13,6 +13,8 @@ export class AppError extends Error {
     message: string,
     readonly details?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** Extra top-level fields of the error body (e.g. `retryAfter` on a 429). */
+    readonly extra?: Record<string, string | number>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -70,5 +72,13 @@ export class UnsupportedMediaTypeError extends AppError {
 export class ServiceUnavailableError extends AppError {
   constructor(message = 'Service temporarily unavailable') {
     super(HttpStatus.SERVICE_UNAVAILABLE, message);
+  }
+}
+
+/** 429 with `Retry-After` and `{ error: 'Too many requests', retryAfter }` (SPEC.md §7). */
+export class TooManyRequestsError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(HttpStatus.TOO_MANY_REQUESTS, 'Too many requests', undefined, { 'Retry-After': String(retryAfter) }, { retryAfter });
   }
 }

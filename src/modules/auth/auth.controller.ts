@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { Authenticated } from '../authorization/authenticated.decorator.js';
+import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { UserProfileDto } from '../users/dto/user-response.dto.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
@@ -23,6 +24,8 @@ export class AuthController {
 
   @Post('register')
   @Public()
+  @RateLimit('register')
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   @ApiCreatedResponse({ type: UserProfileDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Email already registered' })
   register(@Body() dto: RegisterDto, @ReqMeta() meta: RequestMeta): Promise<UserProfileDto> {
@@ -31,6 +34,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many failed logins from this address' })
   @HttpCode(HttpStatus.OK)
   @UseInterceptors(SetRefreshCookieInterceptor)
   @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the __Host-refresh_token cookie' })
@@ -41,6 +45,8 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
+  @RateLimit('refresh')
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   @HttpCode(HttpStatus.OK)
   @UseGuards(RefreshCsrfGuard)
   @UseInterceptors(SetRefreshCookieInterceptor)

@@ -3,6 +3,7 @@ import { UnauthorizedError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import type { Role } from '../../generated/prisma/enums.js';
 import { AuditService } from '../audit/audit.service.js';
+import { LoginThrottleService } from '../rate-limit/login-throttle.service.js';
 import type { UserProfileDto } from '../users/dto/user-response.dto.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly refreshSessions: RefreshSessionsService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly loginThrottle: LoginThrottleService,
   ) {}
 
   /** Everyone registers as `user`: the DTO has no role, and unknown fields are refused. */
@@ -41,14 +43,19 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, meta: RequestMeta): Promise<TokenResponseDto> {
+    await this.loginThrottle.assertIpAllowed(meta.ip);
     const user = await this.users.findCredentialsByEmail(dto.email);
     // Always one argon2 verification, against a dummy hash for unknown emails: same answer, same
-    // time, whether or not the account exists (stops account enumeration).
+    // time, whether the account exists, is locked, or the password is wrong (no enumeration).
     const valid = await this.hasher.verify(user?.passwordHash, dto.password);
-    if (!user || !valid) {
-      this.audit.record('LOGIN_FAILED', { meta, userId: user?.id ?? null, outcome: 'failure' });
+    const locked = await this.loginThrottle.isAccountLocked(dto.email);
+    if (!user || !valid || locked) {
+      await this.loginThrottle.recordFailure(meta.ip, dto.email, locked);
+      const metadata = locked ? { reason: 'account-locked' } : undefined;
+      this.audit.record('LOGIN_FAILED', { meta, userId: user?.id ?? null, outcome: 'failure', metadata });
       throw new InvalidCredentialsError();
     }
+    await this.loginThrottle.recordSuccess(dto.email);
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.password));
     }

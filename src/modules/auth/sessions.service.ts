@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
+import type { Plan, Role } from '../../generated/prisma/enums.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from './auth-user.js';
 import type { SessionDto } from './dto/session.dto.js';
@@ -20,8 +21,8 @@ export class SessionsService {
     private readonly audit: AuditService,
   ) {}
 
-  isActive(sessionId: string, userId: string): Promise<boolean> {
-    return this.sessions.isActive(sessionId, userId);
+  activeSessionUser(sessionId: string, userId: string): Promise<{ role: Role; plan: Plan } | null> {
+    return this.sessions.activeSessionUser(sessionId, userId);
   }
 
   async list(user: AuthUser): Promise<SessionDto[]> {

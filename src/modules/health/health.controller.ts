@@ -2,11 +2,13 @@ import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../../common/decorators/public.decorator.js';
+import { SkipRateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { DatabaseHealthIndicator } from '../../database/database.health.js';
 
 /** Probes for orchestrators. They reveal up/down only: no versions, hosts or error text. */
 @ApiTags('health')
+@SkipRateLimit()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

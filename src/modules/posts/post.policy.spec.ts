@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { Role } from '../../generated/prisma/enums.js';
+import { Plan, Role } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PostPolicy } from './post.policy.js';
 
-const user = (id: string, role: Role): AuthUser => ({ id, role, sessionId: 's', tokenId: 't' });
+const user = (id: string, role: Role): AuthUser => ({ id, role, plan: Plan.DEFAULT, sessionId: 's', tokenId: 't' });
 const alice = user('alice', Role.USER);
 const bob = user('bob', Role.USER);
 const mod = user('mod', Role.MODERATOR);

@@ -73,7 +73,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!isWellFormed(claims, this.config.auth.accessTokenTtlSeconds)) return false;
     // Logout, password change and role change revoke the session: its access tokens die with it,
     // on every instance, because the check reads the database, not process memory.
-    if (!(await this.sessions.isActive(claims.sid, claims.sub))) return false;
-    return { id: claims.sub, role: claims.role, sessionId: claims.sid, tokenId: claims.jti };
+    const current = await this.sessions.activeSessionUser(claims.sid, claims.sub);
+    if (!current) return false;
+    return { id: claims.sub, role: current.role, plan: current.plan, sessionId: claims.sid, tokenId: claims.jti };
   }
 }

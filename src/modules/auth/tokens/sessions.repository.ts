@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../../database/prisma.service.js';
 import type { Prisma } from '../../../generated/prisma/client.js';
+import type { Plan, Role } from '../../../generated/prisma/enums.js';
 
 const REFRESH_LOOKUP_SELECT = {
   id: true,
@@ -70,13 +71,16 @@ export class SessionsRepository {
     });
   }
 
-  /** Is this session alive for this user? The per-request revocation check of access tokens. */
-  async isActive(sessionId: string, userId: string): Promise<boolean> {
+  /**
+   * The per-request revocation check of access tokens: the session's user's current role and plan
+   * if the session is alive and belongs to that user, else null. One primary-key query.
+   */
+  async activeSessionUser(sessionId: string, userId: string): Promise<{ role: Role; plan: Plan } | null> {
     const s = await this.prisma.session.findUnique({
       where: { id: sessionId },
-      select: { userId: true, revokedAt: true, expiresAt: true },
+      select: { userId: true, revokedAt: true, expiresAt: true, user: { select: { role: true, plan: true } } },
     });
-    return !!s && s.userId === userId && s.revokedAt === null && s.expiresAt > new Date();
+    return s && s.userId === userId && s.revokedAt === null && s.expiresAt > new Date() ? s.user : null;
   }
 
   async revoke(where: Prisma.SessionWhereInput, reason: string): Promise<number> {

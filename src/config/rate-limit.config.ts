@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { intVar } from './env.js';
+
+export const rateLimitEnvSchema = z.object({
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RATE_LIMIT_ANONYMOUS: intVar(100, 1, 1_000_000),
+  RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS: intVar(900, 1, 86_400),
+  RATE_LIMIT_DEFAULT_PER_MINUTE: intVar(100, 1, 1_000_000),
+  RATE_LIMIT_PREMIUM_PER_MINUTE: intVar(1000, 1, 1_000_000),
+  RATE_LIMIT_REGISTER_PER_HOUR: intVar(5, 1, 1_000_000),
+  RATE_LIMIT_REFRESH_PER_MINUTE: intVar(30, 1, 1_000_000),
+  LOGIN_MAX_FAILURES_PER_IP: intVar(5, 1, 1_000_000),
+  LOGIN_IP_WINDOW_SECONDS: intVar(900, 1, 86_400),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: intVar(10, 1, 1_000_000),
+  LOGIN_ACCOUNT_LOCK_SECONDS: intVar(900, 1, 86_400),
+});
+
+/** A request budget: `limit` requests per `windowSeconds`. */
+export type Budget = { limit: number; windowSeconds: number };
+
+export type RateLimitSettings = {
+  redisUrl?: string;
+  anonymous: Budget;
+  plans: { DEFAULT: Budget; PREMIUM: Budget; ENTERPRISE: null };
+  routes: { register: Budget; refresh: Budget };
+  login: { maxFailuresPerIp: number; ipWindowSeconds: number; maxFailuresPerAccount: number; accountLockSeconds: number };
+};
+
+export function toRateLimitSettings(e: z.infer<typeof rateLimitEnvSchema>): RateLimitSettings {
+  return {
+    redisUrl: e.REDIS_URL,
+    anonymous: { limit: e.RATE_LIMIT_ANONYMOUS, windowSeconds: e.RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS },
+    // `ENTERPRISE: null` means unlimited.
+    plans: {
+      DEFAULT: { limit: e.RATE_LIMIT_DEFAULT_PER_MINUTE, windowSeconds: 60 },
+      PREMIUM: { limit: e.RATE_LIMIT_PREMIUM_PER_MINUTE, windowSeconds: 60 },
+      ENTERPRISE: null,
+    },
+    routes: {
+      register: { limit: e.RATE_LIMIT_REGISTER_PER_HOUR, windowSeconds: 3600 },
+      refresh: { limit: e.RATE_LIMIT_REFRESH_PER_MINUTE, windowSeconds: 60 },
+    },
+    login: {
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      ipWindowSeconds: e.LOGIN_IP_WINDOW_SECONDS,
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      accountLockSeconds: e.LOGIN_ACCOUNT_LOCK_SECONDS,
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext, type OnModuleInit } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { ROUTE_AUTH_KEY, type RouteAuth } from '../../common/decorators/route-auth.metadata.js';
+import { ServiceUnavailableError, TooManyRequestsError } from '../../common/errors/app-error.js';
+import { requestMetaOf } from '../../common/http/request-meta.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { Budget } from '../../config/rate-limit.config.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { createLimiter, hashKey, isOverLimit } from './limiters.js';
+import { RATE_LIMIT_KEY, type RateLimitMetadata, type RoutePolicy } from './rate-limit.decorator.js';
+import { REDIS } from './redis.provider.js';
+
+type Req = Request & { user?: AuthUser };
+type Check = { limiter: RateLimiterAbstract; budget: Budget; key: string; headers: boolean };
+
+/**
+ * Request budgets (SPEC.md §7). Runs after authentication, so a signed-in caller is counted by
+ * user and plan (enterprise: unlimited), anyone else by IP. `req.ip` is the socket address
+ * unless TRUST_PROXY says how many proxies to believe, so a forged X-Forwarded-For never changes
+ * the key. Routes marked `@RateLimit(...)` also spend a stricter per-IP budget.
+ * If the store (Redis) is unreachable, public routes (login, register, refresh: what attackers
+ * hammer) fail closed with 503, while signed-in routes keep serving.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate, OnModuleInit {
+  private readonly log = new Logger('RateLimit');
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+    @Inject(REDIS) private readonly redis: Redis | null,
+  ) {}
+
+  onModuleInit(): void {
+    const { anonymous, plans, routes } = this.config.rateLimit;
+    const budgets = { anonymous, DEFAULT: plans.DEFAULT, PREMIUM: plans.PREMIUM, ...routes };
+    for (const [name, budget] of Object.entries(budgets)) this.limiters.set(name, createLimiter(this.redis, name, budget));
+  }
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const meta = this.reflector.getAllAndOverride<RateLimitMetadata | undefined>(RATE_LIMIT_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (meta?.skip) return true;
+    const req = ctx.switchToHttp().getRequest<Req>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    for (const check of this.checksFor(req, meta?.policy)) {
+      try {
+        const outcome = await check.limiter.consume(check.key);
+        if (check.headers) setRateLimitHeaders(res, check.budget, outcome);
+      } catch (rejection) {
+        if (!isOverLimit(rejection)) return this.storeUnavailable(ctx, rejection);
+        if (check.headers) setRateLimitHeaders(res, check.budget, rejection);
+        this.audit.record('RATE_LIMITED', { meta: requestMetaOf(req), userId: req.user?.id ?? null, outcome: 'failure', metadata: { path: req.path } });
+        throw new TooManyRequestsError(rejection.msBeforeNext / 1000);
+      }
+    }
+    return true;
+  }
+
+  private checksFor(req: Req, policy: RoutePolicy | undefined): Check[] {
+    const ipKey = `ip:${hashKey(String(req.ip))}`;
+    const user = req.user;
+    const budgetName = user ? user.plan : 'anonymous';
+    const budget = user ? this.config.rateLimit.plans[user.plan] : this.config.rateLimit.anonymous;
+    const checks: Check[] = [];
+    if (budget) checks.push({ limiter: this.limiter(budgetName), budget, key: user ? `user:${user.id}` : ipKey, headers: true });
+    if (policy) checks.push({ limiter: this.limiter(policy), budget: this.config.rateLimit.routes[policy], key: ipKey, headers: false });
+    return checks;
+  }
+
+  private limiter(name: string): RateLimiterAbstract {
+    const limiter = this.limiters.get(name);
+    if (!limiter) throw new Error(`no rate limiter named ${name}`);
+    return limiter;
+  }
+
+  private storeUnavailable(ctx: ExecutionContext, err: unknown): boolean {
+    this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'rate-limit store unavailable');
+    const auth = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (auth?.kind !== 'authenticated') throw new ServiceUnavailableError();
+    return true;
+  }
+}
+
+/** IETF draft `RateLimit-*` headers: the budget, what is left of it, seconds until it refills. */
+function setRateLimitHeaders(res: Response, budget: Budget, outcome: RateLimiterRes): void {
+  res.setHeader('RateLimit-Limit', String(budget.limit));
+  res.setHeader('RateLimit-Remaining', String(Math.max(0, outcome.remainingPoints)));
+  res.setHeader('RateLimit-Reset', String(Math.ceil(outcome.msBeforeNext / 1000)));
+}

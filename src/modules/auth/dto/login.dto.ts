@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 import { normalizeEmail } from '../../../common/http/transforms.js';
-import { PASSWORD_MAX } from './register.dto.js';
+import { PASSWORD_MAX } from '../password/password-policy.js';
 
 export class LoginDto {
   @ApiProperty({ format: 'email', maxLength: 254 })
@@ -11,8 +11,9 @@ export class LoginDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ maxLength: PASSWORD_MAX, format: 'password' })
+  /** A cheap cap before any hashing: 128 characters are at most 512 UTF-16 units. */
+  @ApiProperty({ maxLength: PASSWORD_MAX * 4, format: 'password' })
   @IsString()
-  @Length(1, PASSWORD_MAX)
+  @Length(1, PASSWORD_MAX * 4)
   password!: string;
 }

@@ -2,9 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 import { normalizeEmail, trimString } from '../../../common/http/transforms.js';
-
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 128;
+import { IsAcceptablePassword } from '../password/is-acceptable-password.decorator.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../password/password-policy.js';
 
 export class RegisterDto {
   @ApiProperty({ format: 'email', maxLength: 254 })
@@ -13,10 +12,10 @@ export class RegisterDto {
   @MaxLength(254)
   email!: string;
 
-  /** Length only, no composition rules (NIST 800-63B, ASVS 6.2). No trimming: spaces count. */
+  /** 12..128 characters, no composition rules, not common, not the email name. Spaces count. */
   @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, format: 'password' })
   @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX)
+  @IsAcceptablePassword({ emailField: 'email' })
   password!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100 })

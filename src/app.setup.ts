@@ -1,85 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { ServerOptions } from 'node:https';
 import { Logger, RequestMethod, VersioningType, type NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { NotFoundError, UnsupportedMediaTypeError } from './common/errors/app-error.js';
+import { NotFoundError } from './common/errors/app-error.js';
 import { sendError } from './common/errors/all-exceptions.filter.js';
-import { assignRequestId, REQUEST_ID_HEADER } from './common/request-id/request-id.js';
+import { corsOptions } from './common/http/cors.js';
+import { jsonBodyParser, requireJson } from './common/http/json-body.js';
+import { noStore, securityHeaders } from './common/http/security-headers.js';
+import { refuseTrace, requireHttps } from './common/http/transport.js';
+import { assignRequestId } from './common/request-id/request-id.js';
 import { AppConfig } from './config/app-config.js';
-import { setupDocs } from './docs/openapi.js';
+import { DOCS_PATH, setupDocs } from './docs/openapi.js';
 
 /** Options for NestFactory.create / createNestApplication: we install our own body parser. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
 
-function hasBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-}
-
-/** JSON only: a body of any other type is refused before parsing (no form or XML parser is reachable). */
-function requireJson(req: Request, _res: Response, next: NextFunction): void {
-  if (BODY_METHODS.has(req.method) && hasBody(req) && !req.is('application/json')) {
-    next(new UnsupportedMediaTypeError());
-    return;
-  }
-  next();
+/**
+ * APP_OPTIONS plus direct TLS when TLS_CERT_FILE/TLS_KEY_FILE are set: TLS 1.2 and 1.3 only,
+ * forward-secret AEAD suites only for 1.2 (1.3 suites are all strong).
+ */
+export function appOptions(config: AppConfig): NestApplicationOptions {
+  const tls = config.app.tls;
+  if (!tls) return APP_OPTIONS;
+  const httpsOptions: ServerOptions = {
+    cert: readFileSync(tls.certFile),
+    key: readFileSync(tls.keyFile),
+    minVersion: 'TLSv1.2',
+    ciphers: TLS12_CIPHERS,
+    honorCipherOrder: true,
+  };
+  // Nest's HttpsOptions type predates minVersion; Node's https.createServer receives it as is.
+  return { ...APP_OPTIONS, httpsOptions: httpsOptions as NestApplicationOptions['httpsOptions'] };
 }
 
 /** Paths the app serves; anything else is a JSON 404 here rather than Express's HTML page. */
-const SERVED_ROOTS = ['/api/', '/health/', '/.well-known/', '/docs'];
+const SERVED_ROOTS = ['/api/', '/health/', '/.well-known/', DOCS_PATH];
 
 function unknownRootIsNotFound(req: Request, _res: Response, next: NextFunction): void {
   next(SERVED_ROOTS.some((root) => req.path.startsWith(root)) ? undefined : new NotFoundError());
 }
 
-function noStore(_req: Request, res: Response, next: NextFunction): void {
-  // API answers are per-user: no shared or browser cache may keep them.
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-}
-
 /**
- * Everything between "the app exists" and "the app listens": the HTTP pipeline. main.ts and the
- * tests both call it, so the tests exercise exactly what production runs.
+ * Everything between "the app exists" and "the app listens": the HTTP pipeline, in order. main.ts
+ * and the tests both call it, so the tests exercise exactly what production runs.
  */
 export function configureApp(app: NestExpressApplication, options: { shutdownHooks?: boolean } = {}): NestExpressApplication {
   const config = app.get(AppConfig);
   const logger = new Logger('Http');
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // X-Forwarded-* is believed only for the configured number of proxy hops (0: never), so
+  // rate limits and logs see the real client, and a forged header changes nothing.
+  app.set('trust proxy', config.app.trustProxyHops);
   app.set('query parser', 'simple');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     assignRequestId(req, res);
     next();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-      hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true, preload: true } : false,
-    }),
-  );
+  app.use(securityHeaders(config.app.env !== 'development', DOCS_PATH));
   app.use(noStore);
+  app.use(refuseTrace);
+  if (config.isProduction) app.use(requireHttps);
   app.use(unknownRootIsNotFound);
   app.use(cookieParser());
   app.use(requireJson);
-  app.use(express.json({ limit: config.app.bodyLimit, strict: true, type: 'application/json' }));
+  app.use(jsonBodyParser(config.app.bodyLimit));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(err, req, res, logger));
 
-  app.enableCors({
-    origin: config.app.allowedOrigins,
-    credentials: true,
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', REQUEST_ID_HEADER],
-    exposedHeaders: ['X-Total-Count', REQUEST_ID_HEADER, 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
-    maxAge: 86_400,
-  });
+  app.enableCors(corsOptions(config.app.allowedOrigins));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -88,7 +89,7 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });
-  if (!config.isProduction) setupDocs(app);
+  if (config.app.docsEnabled) setupDocs(app);
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   return app;
 }

@@ -56,9 +56,24 @@ describe('loadConfig', () => {
 
   it('refuses a placeholder database password in production only', () => {
     const weak = { ...base, DATABASE_URL: 'postgresql://postgres:postgres@db:5432/app' };
+    const production = { NODE_ENV: 'production', TRUST_PROXY: '1' };
     expect(problemsOf(weak)).toEqual([]);
-    expect(problemsOf({ ...weak, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^DATABASE_URL: .*placeholder/)]);
-    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual([]);
+    expect(problemsOf({ ...weak, ...production })).toEqual([expect.stringMatching(/^DATABASE_URL: .*placeholder/)]);
+    expect(problemsOf({ ...base, ...production })).toEqual([]);
+  });
+
+  it('requires production to know where TLS ends (direct TLS or a trusted proxy)', () => {
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/TRUST_PROXY/)]);
+    expect(problemsOf({ ...base, TLS_CERT_FILE: goodKey })).toEqual([expect.stringMatching(/set both or neither/)]);
+    expect(problemsOf({ ...base, TLS_CERT_FILE: goodKey, TLS_KEY_FILE: join(dir, 'nope.pem') })).toEqual([
+      expect.stringMatching(/^TLS_KEY_FILE: cannot read/),
+    ]);
+  });
+
+  it('turns the docs off in production unless asked for', () => {
+    expect(loadConfig(base).app.docsEnabled).toBe(true);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1' }).app.docsEnabled).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1', DOCS_ENABLED: 'true' }).app.docsEnabled).toBe(true);
   });
 
   it('refuses malformed values with the variable name', () => {

@@ -44,6 +44,13 @@ function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
 }
 
+/** Production refuses plain HTTP, so it must know where TLS ends: here, or at a trusted proxy. */
+function httpsProductionProblems(e: z.infer<typeof envSchema>): string[] {
+  return e.TLS_CERT_FILE || e.TRUST_PROXY > 0
+    ? []
+    : ['TLS_CERT_FILE, TRUST_PROXY: production serves HTTPS only; set TLS_CERT_FILE/TLS_KEY_FILE, or TRUST_PROXY behind a TLS proxy'];
+}
+
 /** Validates the environment; throws ConfigValidationError naming every bad variable. */
 export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const parsed = envSchema.safeParse(withoutEmpty(rawEnv));
@@ -51,7 +58,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const e = parsed.data;
   const auth = loadAuthSettings(e);
   const problems = [...auth.problems, ...tlsProblems(e, readable)];
-  if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL));
+  if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings) throw new ConfigValidationError(problems);
   return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e));
 }

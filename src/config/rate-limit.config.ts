@@ -3,6 +3,8 @@ import { intVar } from './env.js';
 
 export const rateLimitEnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  // Namespaces the counters in a shared Redis (several apps, or test runs, on one server).
+  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('rl'),
   RATE_LIMIT_ANONYMOUS: intVar(100, 1, 1_000_000),
   RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS: intVar(900, 1, 86_400),
   RATE_LIMIT_DEFAULT_PER_MINUTE: intVar(100, 1, 1_000_000),
@@ -20,6 +22,7 @@ export type Budget = { limit: number; windowSeconds: number };
 
 export type RateLimitSettings = {
   redisUrl?: string;
+  keyPrefix: string;
   anonymous: Budget;
   plans: { DEFAULT: Budget; PREMIUM: Budget; ENTERPRISE: null };
   routes: { register: Budget; refresh: Budget };
@@ -29,6 +32,7 @@ export type RateLimitSettings = {
 export function toRateLimitSettings(e: z.infer<typeof rateLimitEnvSchema>): RateLimitSettings {
   return {
     redisUrl: e.REDIS_URL,
+    keyPrefix: e.RATE_LIMIT_KEY_PREFIX,
     anonymous: { limit: e.RATE_LIMIT_ANONYMOUS, windowSeconds: e.RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS },
     // `ENTERPRISE: null` means unlimited.
     plans: {

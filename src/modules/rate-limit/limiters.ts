@@ -8,7 +8,7 @@ import type { Budget } from '../../config/rate-limit.config.js';
  * instance, in Redis (REDIS_URL) so that every instance shares it.
  */
 export function createLimiter(redis: Redis | null, keyPrefix: string, budget: Budget): RateLimiterAbstract {
-  const options = { keyPrefix: `rl:${keyPrefix}`, points: budget.limit, duration: budget.windowSeconds };
+  const options = { keyPrefix, points: budget.limit, duration: budget.windowSeconds };
   return redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
 }
 

@@ -30,8 +30,8 @@ export class LoginThrottleService implements OnModuleInit {
 
   onModuleInit(): void {
     const { maxFailuresPerIp, ipWindowSeconds, maxFailuresPerAccount, accountLockSeconds } = this.config.rateLimit.login;
-    this.byIp = createLimiter(this.redis, 'login-ip', { limit: maxFailuresPerIp, windowSeconds: ipWindowSeconds });
-    this.byAccount = createLimiter(this.redis, 'login-account', { limit: maxFailuresPerAccount, windowSeconds: accountLockSeconds });
+    this.byIp = createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:login-ip`, { limit: maxFailuresPerIp, windowSeconds: ipWindowSeconds });
+    this.byAccount = createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:login-account`, { limit: maxFailuresPerAccount, windowSeconds: accountLockSeconds });
   }
 
   async assertIpAllowed(ip: string | null): Promise<void> {

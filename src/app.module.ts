@@ -12,6 +12,7 @@ import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard.js';
 import { AuthorizationModule } from './modules/authorization/authorization.module.js';
 import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { MailModule } from './modules/mail/mail.module.js';
 import { PostsModule } from './modules/posts/posts.module.js';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
@@ -23,6 +24,7 @@ import { UsersModule } from './modules/users/users.module.js';
     LoggingModule,
     DatabaseModule,
     AuditModule,
+    MailModule,
     RateLimitModule,
     AuthorizationModule,
     AuthModule,

@@ -10,9 +10,14 @@ import {
   type DatabaseSettings,
 } from './database.config.js';
 import { withoutEmpty, type Env } from './env.js';
+import { loadMailSettings, mailEnvSchema, type MailSettings } from './mail.config.js';
 import { rateLimitEnvSchema, toRateLimitSettings, type RateLimitSettings } from './rate-limit.config.js';
 
-const envSchema = appEnvSchema.extend(databaseEnvSchema.shape).extend(authEnvSchema.shape).extend(rateLimitEnvSchema.shape);
+const envSchema = appEnvSchema
+  .extend(databaseEnvSchema.shape)
+  .extend(authEnvSchema.shape)
+  .extend(rateLimitEnvSchema.shape)
+  .extend(mailEnvSchema.shape);
 
 function readable(file: string): boolean {
   try {
@@ -33,6 +38,7 @@ export class AppConfig {
     readonly database: DatabaseSettings,
     readonly auth: AuthSettings,
     readonly rateLimit: RateLimitSettings,
+    readonly mail: MailSettings,
   ) {}
 
   get isProduction(): boolean {
@@ -57,8 +63,9 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   if (!parsed.success) throw new ConfigValidationError(describeIssues(parsed.error));
   const e = parsed.data;
   const auth = loadAuthSettings(e);
-  const problems = [...auth.problems, ...tlsProblems(e, readable)];
+  const mail = loadMailSettings(e);
+  const problems = [...auth.problems, ...mail.problems, ...tlsProblems(e, readable)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings) throw new ConfigValidationError(problems);
-  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e));
+  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings);
 }

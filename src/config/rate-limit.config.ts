@@ -11,6 +11,10 @@ export const rateLimitEnvSchema = z.object({
   RATE_LIMIT_PREMIUM_PER_MINUTE: intVar(1000, 1, 1_000_000),
   RATE_LIMIT_REGISTER_PER_HOUR: intVar(5, 1, 1_000_000),
   RATE_LIMIT_REFRESH_PER_MINUTE: intVar(30, 1, 1_000_000),
+  RATE_LIMIT_PASSWORD_RESET_PER_HOUR: intVar(3, 1, 1_000_000),
+  RATE_LIMIT_MFA_VERIFY_PER_MINUTE: intVar(10, 1, 1_000_000),
+  PASSWORD_RESET_MAX_PER_ACCOUNT_PER_HOUR: intVar(3, 1, 1_000_000),
+  MFA_MAX_FAILURES_PER_ACCOUNT: intVar(5, 1, 1_000_000),
   LOGIN_MAX_FAILURES_PER_IP: intVar(5, 1, 1_000_000),
   LOGIN_IP_WINDOW_SECONDS: intVar(900, 1, 86_400),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: intVar(10, 1, 1_000_000),
@@ -25,7 +29,11 @@ export type RateLimitSettings = {
   keyPrefix: string;
   anonymous: Budget;
   plans: { DEFAULT: Budget; PREMIUM: Budget; ENTERPRISE: null };
-  routes: { register: Budget; refresh: Budget };
+  routes: { register: Budget; refresh: Budget; passwordReset: Budget; mfaVerify: Budget };
+  /** Reset mails per account and hour: over it, requests are silently dropped (no lock, no hint). */
+  passwordResetPerAccount: Budget;
+  /** Wrong MFA codes per account before the challenge is refused for a while (429). */
+  mfaFailuresPerAccount: Budget;
   login: { maxFailuresPerIp: number; ipWindowSeconds: number; maxFailuresPerAccount: number; accountLockSeconds: number };
 };
 
@@ -43,7 +51,11 @@ export function toRateLimitSettings(e: z.infer<typeof rateLimitEnvSchema>): Rate
     routes: {
       register: { limit: e.RATE_LIMIT_REGISTER_PER_HOUR, windowSeconds: 3600 },
       refresh: { limit: e.RATE_LIMIT_REFRESH_PER_MINUTE, windowSeconds: 60 },
+      passwordReset: { limit: e.RATE_LIMIT_PASSWORD_RESET_PER_HOUR, windowSeconds: 3600 },
+      mfaVerify: { limit: e.RATE_LIMIT_MFA_VERIFY_PER_MINUTE, windowSeconds: 60 },
     },
+    passwordResetPerAccount: { limit: e.PASSWORD_RESET_MAX_PER_ACCOUNT_PER_HOUR, windowSeconds: 3600 },
+    mfaFailuresPerAccount: { limit: e.MFA_MAX_FAILURES_PER_ACCOUNT, windowSeconds: 900 },
     login: {
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       ipWindowSeconds: e.LOGIN_IP_WINDOW_SECONDS,

@@ -30,9 +30,11 @@ const PUBLIC_OPERATIONS = [
   'GET /.well-known/jwks.json',
   'GET /health/live',
   'GET /health/ready',
+  'POST /api/v1/auth/forgot-password',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/register',
+  'POST /api/v1/auth/reset-password',
 ];
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +15,17 @@ import { AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { useTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createUser, type TestUser } from '../setup/factories.js';
 import { expectError, http } from './support/authz.js';
+import { call, uniqueKeyPrefix, useListeningApp } from './support/live-app.js';
 import { oversizedJson } from './support/input.js';
 
 /** The API CSP, `default-src 'none'; frame-ancestors 'none'`, as directives (whitespace after `;` is optional). */
 const API_CSP = { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] };
 const ORIGIN = 'https://app.example.com';
-/** Production behind one trusted TLS proxy; the test database URL carries a random password. */
-const PRODUCTION = { NODE_ENV: 'production', TRUST_PROXY: '1' };
+/**
+ * Production settings the config insists on (the test database URL already carries a random,
+ * non-placeholder password). No mail is sent by these suites: the SMTP URL is never dialled.
+ */
+const PRODUCTION = { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525' };
 const VIA_HTTPS = { 'X-Forwarded-Proto': 'https' };
 
 function expectHsts(value: string | undefined): void {
@@ -65,26 +68,6 @@ function preflight(app: INestApplication, origin: string, requestHeaders = 'cont
     .set({ Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': requestHeaders });
 }
 
-/** A request with a method supertest has no helper for, on a briefly listening server. */
-async function rawRequest(server: Server, method: string, path: string): Promise<{ status: number; text: string }> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
-    return await new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { Cookie: 'secret=s3cr3t' } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
-
 type Handshake = { protocol: string | null; cipher: string } | { error: string };
 
 /** One TLS handshake against 127.0.0.1:port; resolves with what was negotiated or the error code. */
@@ -103,7 +86,7 @@ const REFUSED_BY_SERVER = { error: expect.stringMatching(/^ERR_SSL_.*ALERT/) };
 
 describe('API8 headers, CORS, transport and inventory', () => {
   describe('a test-profile app', () => {
-    const app = useTestApp({ ALLOWED_ORIGINS: ORIGIN });
+    const app = useListeningApp({ ALLOWED_ORIGINS: ORIGIN });
     let user: TestUser;
     beforeAll(async () => {
       user = await createUser(app());
@@ -115,7 +98,7 @@ describe('API8 headers, CORS, transport and inventory', () => {
       [401, 'no credentials', () => http(app()).get(`${API}/users/me`)],
       [404, 'an unknown path', () => http(app()).get('/nowhere/at/all')],
       [415, 'a text/plain body', () => http(app()).post(`${API}/auth/login`).set('Content-Type', 'text/plain').send('email=a')],
-      [413, 'a body over the limit', () => http(app()).post(`${API}/auth/login`).set('Content-Type', 'application/json').send(oversizedJson(300_000))],
+      [413, 'a body over the limit', () => http(app()).post(`${API}/auth/login`).type('json').send(oversizedJson(300_000))],
     ];
 
     it.each(answers)('HDR-01 a %i answer (%s) carries every security header', async (status, _what, send) => {
@@ -123,6 +106,15 @@ describe('API8 headers, CORS, transport and inventory', () => {
       expect(res.status).toBe(status);
       expectApiHeaders(res);
     });
+
+    it.each(['/health/unknown', '/.well-known/unknown', '/docs-unknown', '/docsx'])(
+      'HDR-01 an unknown path under a served root (%s) gets the JSON 404 with every security header',
+      async (path) => {
+        const res = await http(app()).get(path);
+        expectError(res, 404, 'Not found');
+        expectApiHeaders(res);
+      },
+    );
 
     it("HDR-01 /docs has its own CSP (scripts only from 'self', no framing); /docs-json keeps the API CSP", async () => {
       const page = await http(app()).get('/docs');
@@ -152,9 +144,9 @@ describe('API8 headers, CORS, transport and inventory', () => {
 
     it('HDR-02 TRACK is refused before any route runs and echoes nothing', async () => {
       // Node's HTTP parser does not know TRACK: it answers 400 itself. 405 would come from the app.
-      const res = await rawRequest(app().getHttpServer(), 'TRACK', `${API}/posts`);
+      const res = await call(app(), 'TRACK', `${API}/posts`, { token: 's3cr3t' });
       expect([400, 405]).toContain(res.status);
-      expect(res.text).not.toMatch(/s3cr3t|TRACK/);
+      expect(JSON.stringify(res.body)).not.toMatch(/s3cr3t|TRACK/);
     });
 
     it.each(['https://evil.example', 'null', 'https://app.example.com.evil.example', 'http://app.example.com', 'https://app.example.com:8443', 'https://sub.app.example.com'])(
@@ -201,7 +193,7 @@ describe('API8 headers, CORS, transport and inventory', () => {
   });
 
   describe('a test-profile app with a register budget of 1', () => {
-    const app = useTestApp({ RATE_LIMIT_REGISTER_PER_HOUR: '1' });
+    const app = useTestApp({ RATE_LIMIT_REGISTER_PER_HOUR: '1', RATE_LIMIT_KEY_PREFIX: uniqueKeyPrefix() });
 
     it('HDR-01 a 429 answer carries every security header', async () => {
       await http(app()).post(`${API}/auth/register`).send({});
@@ -225,7 +217,7 @@ describe('API8 headers, CORS, transport and inventory', () => {
   });
 
   describe('a production app behind a trusted TLS proxy', () => {
-    const app = useTestApp(PRODUCTION);
+    const app = useTestApp({ ...PRODUCTION, TRUST_PROXY: '1' });
 
     it('TLS-01 plain HTTP API requests are refused with 403 HTTPS required', async () => {
       const get = await http(app()).get(`${API}/posts`);
@@ -243,9 +235,16 @@ describe('API8 headers, CORS, transport and inventory', () => {
       'INV-01 %s is not served in production',
       async (path) => {
         const res = await http(app()).get(path).set(VIA_HTTPS);
-        expectError(res, 404, 'Not found');
+        expect(res.status).toBe(404);
+        expect(res.text).not.toMatch(/swagger|openapi/i);
       },
     );
+
+    it.each(['/docs', '/docs-json'])('HDR-01 %s with the docs off gets the JSON 404 with every security header', async (path) => {
+      const res = await http(app()).get(path).set(VIA_HTTPS);
+      expectError(res, 404, 'Not found');
+      expectApiHeaders(res);
+    });
 
     it('INV-01 protected API routes still require authentication in production', async () => {
       expectError(await http(app()).get(`${API}/users/me`).set(VIA_HTTPS), 401);
@@ -263,7 +262,7 @@ describe('API8 headers, CORS, transport and inventory', () => {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], {
         stdio: 'ignore',
       });
-      const config = loadConfig({ ...process.env, NODE_ENV: 'production', TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
+      const config = loadConfig({ ...process.env, ...PRODUCTION, TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
       const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config).compile();
       app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(appOptions(config)), { shutdownHooks: false });
       await app.listen(0, '127.0.0.1');

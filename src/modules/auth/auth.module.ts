@@ -5,6 +5,10 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RefreshCsrfGuard } from './guards/refresh-csrf.guard.js';
+import { PasswordResetRepository } from './password-reset/password-reset.repository.js';
+import { PasswordResetService } from './password-reset/password-reset.service.js';
+import { PasswordChangeService } from './password/password-change.service.js';
+import { PasswordController } from './password/password.controller.js';
 import { PasswordHasherService } from './password/password-hasher.service.js';
 import { ClearRefreshCookieInterceptor, SetRefreshCookieInterceptor } from './refresh-cookie.js';
 import { AdminSessionsController, SessionsController } from './sessions.controller.js';
@@ -18,10 +22,13 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 @Module({
   imports: [PassportModule, UsersModule],
-  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController],
+  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController, PasswordController],
   providers: [
     AuthService,
     PasswordHasherService,
+    PasswordResetRepository,
+    PasswordResetService,
+    PasswordChangeService,
     SigningKeysService,
     AccessTokenService,
     SessionsRepository,

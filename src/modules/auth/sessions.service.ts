@@ -50,8 +50,9 @@ export class SessionsService {
     this.audit.record('LOGOUT', { meta, userId: user.id, metadata: { sessionId: user.sessionId } });
   }
 
-  async revokeAll(userId: string, reason: string, meta: RequestMeta, actorId = userId): Promise<number> {
-    const count = await this.sessions.revoke({ userId }, reason);
+  /** Ends every session of a user, except `keepSessionId` when given (e.g. the caller's own). */
+  async revokeAll(userId: string, reason: string, meta: RequestMeta, actorId = userId, keepSessionId?: string): Promise<number> {
+    const count = await this.sessions.revoke(keepSessionId ? { userId, id: { not: keepSessionId } } : { userId }, reason);
     this.audit.record(reason === 'logout-all' ? 'LOGOUT' : 'SESSIONS_REVOKED', {
       meta,
       userId: actorId,

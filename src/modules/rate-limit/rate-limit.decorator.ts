@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 
 /** Stricter per-route budgets, on top of the global per-IP / per-user one (SPEC.md §7). */
-export type RoutePolicy = 'register' | 'refresh';
+export type RoutePolicy = 'register' | 'refresh' | 'passwordReset' | 'mfaVerify';
 
 export const RATE_LIMIT_KEY = 'rate-limit';
 

@@ -11,7 +11,7 @@ export const USER_PROFILE_SELECT = {
 } as const satisfies Prisma.UserSelect;
 
 /** What login needs, and nothing more; used only by the credentials check. */
-export const USER_CREDENTIALS_SELECT = { id: true, role: true, passwordHash: true } as const satisfies Prisma.UserSelect;
+export const USER_CREDENTIALS_SELECT = { id: true, email: true, role: true, passwordHash: true, mfaEnabled: true } as const satisfies Prisma.UserSelect;
 
 export type UserProfileRow = Prisma.UserGetPayload<{ select: typeof USER_PROFILE_SELECT }>;
 export type UserCredentialsRow = Prisma.UserGetPayload<{ select: typeof USER_CREDENTIALS_SELECT }>;

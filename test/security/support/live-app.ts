@@ -48,7 +48,9 @@ export function call(app: INestApplication, method: string, path: string, option
   };
   const started = performance.now();
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, localAddress: options.from ?? '127.0.0.1', agent: false }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -57,7 +59,7 @@ export function call(app: INestApplication, method: string, path: string, option
       });
     });
     // A server that answers 413 early may reset the connection while we still write: the answer counts.
-    req.on('error', (err) => (req.res ? undefined : reject(err)));
+    req.on('error', (err) => (answered ? undefined : reject(err)));
     req.end(payload);
   });
 }

@@ -1,0 +1,43 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { normalizeEmail } from '../../../common/http/transforms.js';
+import { IsAcceptablePassword } from '../password/is-acceptable-password.decorator.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../password/password-policy.js';
+
+export class ForgotPasswordDto {
+  @ApiProperty({ format: 'email', maxLength: 254 })
+  @Transform(normalizeEmail)
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'The token from the mailed link', minLength: 16, maxLength: 128 })
+  @IsString()
+  @Length(16, 128)
+  token!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, format: 'password' })
+  @IsString()
+  @IsAcceptablePassword()
+  password!: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ maxLength: PASSWORD_MAX * 4, format: 'password' })
+  @IsString()
+  @Length(1, PASSWORD_MAX * 4)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, format: 'password' })
+  @IsString()
+  @IsAcceptablePassword()
+  newPassword!: string;
+}
+
+export class AcceptedDto {
+  @ApiProperty({ example: 'If an account exists for this address, a reset link is on its way.' })
+  message!: string;
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { BadRequestError, ValidationFailedError } from '../../../common/errors/app-error.js';
+import type { RequestMeta } from '../../../common/http/request-meta.js';
+import { AppConfig } from '../../../config/app-config.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { MailService } from '../../mail/mail.service.js';
+import { createLimiter, hashKey, isOverLimit } from '../../rate-limit/limiters.js';
+import { LoginThrottleService } from '../../rate-limit/login-throttle.service.js';
+import { REDIS } from '../../rate-limit/redis.provider.js';
+import { UsersService } from '../../users/users.service.js';
+import type { AcceptedDto } from '../dto/password.dto.js';
+import { PasswordHasherService } from '../password/password-hasher.service.js';
+import { passwordPolicyViolation } from '../password/password-policy.js';
+import { SessionsService } from '../sessions.service.js';
+import { generateOpaqueToken, hashToken } from '../tokens/opaque-token.js';
+import { PasswordResetRepository } from './password-reset.repository.js';
+
+export class InvalidResetTokenError extends BadRequestError {
+  constructor() {
+    super('Invalid or expired reset token');
+  }
+}
+
+/**
+ * Forgot / reset password (OWASP Forgot Password Cheat Sheet). The request is always answered
+ * 202 at once and handled afterwards, so known and unknown emails look and time the same. The
+ * token is 256 random bits, stored hashed, single-use, 30 minutes, and mailed as a link built
+ * from FRONTEND_URL, never from the request's Host header.
+ */
+@Injectable()
+export class PasswordResetService implements OnModuleInit {
+  private readonly logger = new Logger('PasswordReset');
+  private perAccount!: RateLimiterAbstract;
+
+  constructor(
+    private readonly resets: PasswordResetRepository,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasherService,
+    private readonly sessions: SessionsService,
+    private readonly loginThrottle: LoginThrottleService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis | null,
+  ) {}
+
+  onModuleInit(): void {
+    const { keyPrefix, passwordResetPerAccount } = this.config.rateLimit;
+    this.perAccount = createLimiter(this.redis, `${keyPrefix}:reset-account`, passwordResetPerAccount);
+  }
+
+  /** Answers at once, identically for every address; the work happens after the response. */
+  request(email: string, meta: RequestMeta): AcceptedDto {
+    setImmediate(() => {
+      this.sendResetLink(email, meta).catch((err: unknown) =>
+        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'password reset request failed'),
+      );
+    });
+    return { message: 'If an account exists for this address, a reset link is on its way.' };
+  }
+
+  private async sendResetLink(email: string, meta: RequestMeta): Promise<void> {
+    // Too many requests for one account are dropped silently: no mail flood, no lock, no hint.
+    const allowed = await this.perAccount.consume(hashKey(email)).then(() => true, (r: unknown) => (isOverLimit(r) ? false : Promise.reject(r)));
+    const user = await this.users.findCredentialsByEmail(email);
+    this.audit.record('PASSWORD_RESET_REQUESTED', { meta, userId: user?.id ?? null, outcome: allowed && user ? 'success' : 'failure' });
+    if (!allowed || !user) return;
+    const token = generateOpaqueToken();
+    const { passwordResetTtlSeconds, frontendUrl } = this.config.mail;
+    await this.resets.replace(user.id, hashToken(token), new Date(Date.now() + passwordResetTtlSeconds * 1000));
+    const link = `${frontendUrl}/reset-password#token=${token}`;
+    await this.mail.send({
+      to: user.email,
+      subject: 'Reset your password',
+      text: `Someone asked to reset the password of your account. If it was you, open this link within ${passwordResetTtlSeconds / 60} minutes:\n\n${link}\n\nIf it was not you, ignore this mail: your password stays as it is.`,
+    });
+  }
+
+  /** Sets the new password, ends every session, lifts a login lock, and tells the owner. */
+  async reset(token: string, password: string, meta: RequestMeta): Promise<void> {
+    const userId = await this.resets.consume(hashToken(token));
+    const user = userId ? await this.users.findCredentialsById(userId) : null;
+    if (!user) throw new InvalidResetTokenError();
+    const problem = passwordPolicyViolation(password, user.email);
+    if (problem) throw new ValidationFailedError([{ field: 'password', message: problem }]);
+    await this.users.updatePasswordHash(user.id, await this.hasher.hash(password));
+    await this.sessions.revokeAll(user.id, 'password-reset', meta);
+    await this.loginThrottle.recordSuccess(user.email);
+    this.audit.record('PASSWORD_RESET_COMPLETED', { meta, userId: user.id });
+    await this.mail.send({
+      to: user.email,
+      subject: 'Your password was reset',
+      text: 'The password of your account was just reset, and every session was signed out. If this was not you, contact support at once.',
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Public } from '../../../common/decorators/public.decorator.js';
+import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
+import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
+import { Authenticated } from '../../authorization/authenticated.decorator.js';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import type { AuthUser } from '../auth-user.js';
+import { CurrentUser } from '../current-user.decorator.js';
+import { AcceptedDto, ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto } from '../dto/password.dto.js';
+import { PasswordResetService } from '../password-reset/password-reset.service.js';
+import { PasswordChangeService } from './password-change.service.js';
+
+@ApiTags('auth')
+@Controller({ version: '1' })
+export class PasswordController {
+  constructor(
+    private readonly resets: PasswordResetService,
+    private readonly changes: PasswordChangeService,
+  ) {}
+
+  @Post('auth/forgot-password')
+  @Public()
+  @RateLimit('passwordReset')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always, whether or not the account exists' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  forgot(@Body() dto: ForgotPasswordDto, @ReqMeta() meta: RequestMeta): AcceptedDto {
+    return this.resets.request(dto.email, meta);
+  }
+
+  @Post('auth/reset-password')
+  @Public()
+  @RateLimit('passwordReset')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Password set; every session ended' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid or expired token, or a weak password' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  reset(@Body() dto: ResetPasswordDto, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.resets.reset(dto.token, dto.password, meta);
+  }
+
+  @Patch('users/me/password')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Password changed; other sessions ended' })
+  change(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.changes.change(user, dto.currentPassword, dto.newPassword, meta);
+  }
+}

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { seedDemoUsers } from '../prisma/seed.js';
 import { ensureDatabase, migrateDeploy } from './lib/database-admin.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './lib/embedded-postgres.js';
-import { ensureSigningKey } from './generate-keys.js';
+import { ensureMfaKey, ensureSigningKey } from './generate-keys.js';
 
 const DATA = resolve('.data');
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = db.url;
   migrateDeploy(db.url);
   process.env.JWT_PRIVATE_KEY_FILE ??= ensureSigningKey(resolve(DATA, 'keys'));
+  process.env.MFA_ENCRYPTION_KEYS ??= ensureMfaKey(resolve(DATA, 'keys'));
 
   const credentialsFile = resolve(DATA, 'demo-credentials.json');
   const created = await seedDemoUsers(db.url, credentialsFile);

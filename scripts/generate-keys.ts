@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -19,8 +19,25 @@ export function ensureSigningKey(dir: string): string {
   return file;
 }
 
-// `npm run keys:generate -- <dir>`: a key pair for a real deployment (keep it out of git).
+export const MFA_KEY_FILE = 'mfa-encryption.key';
+
+/**
+ * Creates a 256-bit AES key for TOTP secrets in `dir` unless one is there; returns the value for
+ * MFA_ENCRYPTION_KEYS (`id:base64`). The id is the creation date, so rotated keys sort in order.
+ */
+export function ensureMfaKey(dir: string): string {
+  const file = join(dir, MFA_KEY_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const id = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    writeFileSync(file, `${id}:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+// `npm run keys:generate -- <dir>`: the keys of a real deployment (keep them out of git).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dir = resolve(process.argv[2] ?? '.data/keys');
-  process.stdout.write(`${ensureSigningKey(dir)}\n`);
+  process.stdout.write(`JWT_PRIVATE_KEY_FILE=${ensureSigningKey(dir)}\nMFA_ENCRYPTION_KEYS=<the line in ${join(dir, MFA_KEY_FILE)}>\n`);
+  ensureMfaKey(dir);
 }

@@ -45,11 +45,18 @@ export function appOptions(config: AppConfig): NestApplicationOptions {
   return { ...APP_OPTIONS, httpsOptions: httpsOptions as NestApplicationOptions['httpsOptions'] };
 }
 
-/** Paths the app serves; anything else is a JSON 404 here rather than Express's HTML page. */
-const SERVED_ROOTS = ['/api/', '/health/', '/.well-known/', DOCS_PATH];
+/**
+ * Paths served outside Nest's /api router. Anything else outside /api is answered here with the
+ * JSON 404, rather than Express's HTML page.
+ */
+function servedOutsideApi(path: string, docsEnabled: boolean): boolean {
+  if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json') return true;
+  return docsEnabled && (path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`) || path === `${DOCS_PATH}-json`);
+}
 
-function unknownRootIsNotFound(req: Request, _res: Response, next: NextFunction): void {
-  next(SERVED_ROOTS.some((root) => req.path.startsWith(root)) ? undefined : new NotFoundError());
+function unknownPathIsNotFound(docsEnabled: boolean) {
+  return (req: Request, _res: Response, next: NextFunction): void =>
+    next(req.path.startsWith('/api/') || servedOutsideApi(req.path, docsEnabled) ? undefined : new NotFoundError());
 }
 
 /**
@@ -70,11 +77,11 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
     assignRequestId(req, res);
     next();
   });
-  app.use(securityHeaders(config.app.env !== 'development', DOCS_PATH));
+  app.use(securityHeaders(config.app.env !== 'development', config.app.docsEnabled ? DOCS_PATH : null));
   app.use(noStore);
   app.use(refuseTrace);
   if (config.isProduction) app.use(requireHttps);
-  app.use(unknownRootIsNotFound);
+  app.use(unknownPathIsNotFound(config.app.docsEnabled));
   app.use(cookieParser());
   app.use(requireJson);
   app.use(jsonBodyParser(config.app.bodyLimit));

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureSigningKey } from '../generate-keys.js';
+import { ensureMfaKey, ensureSigningKey } from '../generate-keys.js';
 import { ensureDatabase, migrateDeploy } from './database-admin.js';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 
@@ -41,6 +41,7 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
       JWT_PRIVATE_KEY_FILE: ensureSigningKey(join(scratch, 'keys')),
+      MFA_ENCRYPTION_KEYS: ensureMfaKey(join(scratch, 'keys')),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

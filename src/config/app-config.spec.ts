@@ -15,7 +15,11 @@ function keyFile(name: string, bits: number): string {
 }
 const goodKey = keyFile('good.pem', 2048);
 const weakKey = keyFile('weak.pem', 1024);
-const base = { JWT_PRIVATE_KEY_FILE: goodKey, DATABASE_URL: 'postgresql://app:s3cure-Pa55@db.internal:5432/app' };
+const base = {
+  JWT_PRIVATE_KEY_FILE: goodKey,
+  DATABASE_URL: 'postgresql://app:s3cure-Pa55@db.internal:5432/app',
+  MFA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -56,14 +60,14 @@ describe('loadConfig', () => {
 
   it('refuses a placeholder database password in production only', () => {
     const weak = { ...base, DATABASE_URL: 'postgresql://postgres:postgres@db:5432/app' };
-    const production = { NODE_ENV: 'production', TRUST_PROXY: '1' };
+    const production = { NODE_ENV: 'production', TRUST_PROXY: '1', SMTP_URL: 'smtp://mail.internal:587' };
     expect(problemsOf(weak)).toEqual([]);
     expect(problemsOf({ ...weak, ...production })).toEqual([expect.stringMatching(/^DATABASE_URL: .*placeholder/)]);
     expect(problemsOf({ ...base, ...production })).toEqual([]);
   });
 
   it('requires production to know where TLS ends (direct TLS or a trusted proxy)', () => {
-    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/TRUST_PROXY/)]);
+    expect(problemsOf({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.internal:587' })).toEqual([expect.stringMatching(/TRUST_PROXY/)]);
     expect(problemsOf({ ...base, TLS_CERT_FILE: goodKey })).toEqual([expect.stringMatching(/set both or neither/)]);
     expect(problemsOf({ ...base, TLS_CERT_FILE: goodKey, TLS_KEY_FILE: join(dir, 'nope.pem') })).toEqual([
       expect.stringMatching(/^TLS_KEY_FILE: cannot read/),
@@ -72,8 +76,14 @@ describe('loadConfig', () => {
 
   it('turns the docs off in production unless asked for', () => {
     expect(loadConfig(base).app.docsEnabled).toBe(true);
-    expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1' }).app.docsEnabled).toBe(false);
-    expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1', DOCS_ENABLED: 'true' }).app.docsEnabled).toBe(true);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1', SMTP_URL: 'smtp://mail.internal:587' }).app.docsEnabled).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1', SMTP_URL: 'smtp://mail.internal:587', DOCS_ENABLED: 'true' }).app.docsEnabled).toBe(true);
+  });
+
+  it('requires a 256-bit MFA encryption key and a known active key id', () => {
+    expect(problemsOf({ ...base, MFA_ENCRYPTION_KEYS: '' }).join()).toMatch(/MFA_ENCRYPTION_KEYS: required/);
+    expect(problemsOf({ ...base, MFA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` }).join()).toMatch(/32 bytes/);
+    expect(problemsOf({ ...base, MFA_ENCRYPTION_KEY_ID: 'k9' }).join()).toMatch(/MFA_ENCRYPTION_KEY_ID/);
   });
 
   it('refuses malformed values with the variable name', () => {

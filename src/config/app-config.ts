@@ -11,13 +11,15 @@ import {
 } from './database.config.js';
 import { withoutEmpty, type Env } from './env.js';
 import { loadMailSettings, mailEnvSchema, type MailSettings } from './mail.config.js';
+import { loadMfaSettings, mfaEnvSchema, type MfaSettings } from './mfa.config.js';
 import { rateLimitEnvSchema, toRateLimitSettings, type RateLimitSettings } from './rate-limit.config.js';
 
 const envSchema = appEnvSchema
   .extend(databaseEnvSchema.shape)
   .extend(authEnvSchema.shape)
   .extend(rateLimitEnvSchema.shape)
-  .extend(mailEnvSchema.shape);
+  .extend(mailEnvSchema.shape)
+  .extend(mfaEnvSchema.shape);
 
 function readable(file: string): boolean {
   try {
@@ -39,6 +41,7 @@ export class AppConfig {
     readonly auth: AuthSettings,
     readonly rateLimit: RateLimitSettings,
     readonly mail: MailSettings,
+    readonly mfa: MfaSettings,
   ) {}
 
   get isProduction(): boolean {
@@ -64,8 +67,9 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const e = parsed.data;
   const auth = loadAuthSettings(e);
   const mail = loadMailSettings(e);
-  const problems = [...auth.problems, ...mail.problems, ...tlsProblems(e, readable)];
+  const mfa = loadMfaSettings(e);
+  const problems = [...auth.problems, ...mail.problems, ...mfa.problems, ...tlsProblems(e, readable)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
-  if (problems.length > 0 || !auth.settings) throw new ConfigValidationError(problems);
-  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings);
+  if (problems.length > 0 || !auth.settings || !mfa.settings) throw new ConfigValidationError(problems);
+  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings);
 }

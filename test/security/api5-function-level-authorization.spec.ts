@@ -32,6 +32,7 @@ const PUBLIC_OPERATIONS = [
   'GET /health/ready',
   'POST /api/v1/auth/forgot-password',
   'POST /api/v1/auth/login',
+  'POST /api/v1/auth/mfa/verify',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/reset-password',

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSigningKey } from '../../scripts/generate-keys.js';
+import { ensureMfaKey, ensureSigningKey } from '../../scripts/generate-keys.js';
 import { ensureDatabase, migrateDeploy } from '../../scripts/lib/database-admin.js';
 import { startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres.js';
 import { setTestRun } from './test-run.js';
@@ -37,6 +37,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   process.env.DATABASE_URL = url;
   process.env.JWT_PRIVATE_KEY_FILE = ensureSigningKey(join(scratch, 'keys'));
+  process.env.MFA_ENCRYPTION_KEYS = ensureMfaKey(join(scratch, 'keys'));
   process.env.LOG_LEVEL ??= 'silent';
   process.env.ALLOWED_ORIGINS ??= 'https://app.example.com';
   // Hundreds of tests share one address: budgets are generous here, and the rate-limit specs

@@ -40,12 +40,12 @@ export function docsSecurityHeaders(hsts: boolean): RequestHandler {
   });
 }
 
-/** Docs pages get the docs policy; everything else the API one. */
-export function securityHeaders(hsts: boolean, docsPath: string): RequestHandler {
+/** The docs pages (when served: `docsPath` set) get the docs policy; everything else the API one. */
+export function securityHeaders(hsts: boolean, docsPath: string | null): RequestHandler {
   const api = apiSecurityHeaders(hsts);
   const docs = docsSecurityHeaders(hsts);
-  return (req: Request, res: Response, next: NextFunction) =>
-    (req.path === docsPath || req.path.startsWith(`${docsPath}/`) ? docs : api)(req, res, next);
+  const isDocs = (path: string) => docsPath !== null && (path === docsPath || path.startsWith(`${docsPath}/`));
+  return (req: Request, res: Response, next: NextFunction) => (isDocs(req.path) ? docs : api)(req, res, next);
 }
 
 /** API answers are per user: no shared or browser cache may keep them (errors and 429 included). */

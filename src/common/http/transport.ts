@@ -13,9 +13,9 @@ export class MethodNotAllowedError extends AppError {
   }
 }
 
-/** TRACE/TRACK echo requests back (cross-site tracing): refused everywhere. */
+/** TRACE echoes a request back (cross-site tracing): refused everywhere. (Node rejects TRACK itself.) */
 export function refuseTrace(req: Request, _res: Response, next: NextFunction): void {
-  next(req.method === 'TRACE' || req.method === 'TRACK' ? new MethodNotAllowedError() : undefined);
+  next(req.method === 'TRACE' ? new MethodNotAllowedError() : undefined);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiExtraModels, getSchemaPath, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
@@ -11,6 +11,7 @@ import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './current-user.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
+import { MfaChallengeDto } from './dto/mfa.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
@@ -18,6 +19,7 @@ import { RefreshCsrfGuard } from './guards/refresh-csrf.guard.js';
 import { ClearRefreshCookieInterceptor, refreshTokenFromCookie, SetRefreshCookieInterceptor } from './refresh-cookie.js';
 
 @ApiTags('auth')
+@ApiExtraModels(TokenResponseDto, MfaChallengeDto)
 @Controller({ path: 'auth', version: '1' })
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -37,9 +39,12 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many failed logins from this address' })
   @HttpCode(HttpStatus.OK)
   @UseInterceptors(SetRefreshCookieInterceptor)
-  @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the __Host-refresh_token cookie' })
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] },
+    description: 'The token pair (also sets the __Host-refresh_token cookie), or an MFA challenge',
+  })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid credentials' })
-  login(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto> {
+  login(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto | MfaChallengeDto> {
     return this.auth.login(dto, meta);
   }
 

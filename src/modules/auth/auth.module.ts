@@ -13,7 +13,12 @@ import { PasswordHasherService } from './password/password-hasher.service.js';
 import { ClearRefreshCookieInterceptor, SetRefreshCookieInterceptor } from './refresh-cookie.js';
 import { AdminSessionsController, SessionsController } from './sessions.controller.js';
 import { SessionsService } from './sessions.service.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { MfaRepository } from './mfa/mfa.repository.js';
+import { MfaService } from './mfa/mfa.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { MfaChallengeTokenService } from './tokens/mfa-challenge-token.service.js';
+import { TokenIssuerService } from './tokens/token-issuer.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { RefreshSessionsService } from './tokens/refresh-sessions.service.js';
@@ -22,7 +27,7 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 @Module({
   imports: [PassportModule, UsersModule],
-  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController, PasswordController],
+  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController],
   providers: [
     AuthService,
     PasswordHasherService,
@@ -31,6 +36,10 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     PasswordChangeService,
     SigningKeysService,
     AccessTokenService,
+    TokenIssuerService,
+    MfaChallengeTokenService,
+    MfaRepository,
+    MfaService,
     SessionsRepository,
     RefreshSessionsService,
     SessionsService,

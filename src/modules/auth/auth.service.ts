@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnauthorizedError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
-import type { Role } from '../../generated/prisma/enums.js';
 import { AuditService } from '../audit/audit.service.js';
 import { LoginThrottleService } from '../rate-limit/login-throttle.service.js';
 import type { UserProfileDto } from '../users/dto/user-response.dto.js';
@@ -12,7 +11,9 @@ import type { RegisterDto } from './dto/register.dto.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
 import { PasswordHasherService } from './password/password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
-import { AccessTokenService } from './tokens/access-token.service.js';
+import type { MfaChallengeDto } from './dto/mfa.dto.js';
+import { MfaChallengeTokenService } from './tokens/mfa-challenge-token.service.js';
+import { TokenIssuerService } from './tokens/token-issuer.service.js';
 import { InvalidRefreshTokenError, RefreshSessionsService } from './tokens/refresh-sessions.service.js';
 
 export class InvalidCredentialsError extends UnauthorizedError {
@@ -27,7 +28,8 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasherService,
-    private readonly accessTokens: AccessTokenService,
+    private readonly issuer: TokenIssuerService,
+    private readonly challenges: MfaChallengeTokenService,
     private readonly refreshSessions: RefreshSessionsService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
@@ -42,7 +44,7 @@ export class AuthService {
     return user;
   }
 
-  async login(dto: LoginDto, meta: RequestMeta): Promise<TokenResponseDto> {
+  async login(dto: LoginDto, meta: RequestMeta): Promise<TokenResponseDto | MfaChallengeDto> {
     await this.loginThrottle.assertIpAllowed(meta.ip);
     const user = await this.users.findCredentialsByEmail(dto.email);
     // Always one argon2 verification, against a dummy hash for unknown emails: same answer, same
@@ -56,18 +58,19 @@ export class AuthService {
       throw new InvalidCredentialsError();
     }
     await this.loginThrottle.recordSuccess(dto.email);
+    // With MFA on, the password step yields only a 5-minute challenge for /auth/mfa/verify.
+    if (user.mfaEnabled) return { mfaRequired: true, mfaToken: this.challenges.issue(user.id) };
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.password));
     }
     this.audit.record('LOGIN_SUCCESS', { meta, userId: user.id });
-    const { sessionId, refreshToken } = await this.refreshSessions.start(user.id, meta);
-    return this.tokenResponse(user, sessionId, refreshToken);
+    return this.issuer.startSession(user, meta);
   }
 
   async refresh(refreshToken: string | undefined, meta: RequestMeta): Promise<TokenResponseDto> {
     if (!refreshToken) throw new InvalidRefreshTokenError();
     const rotation = await this.refreshSessions.rotate(refreshToken, meta);
-    return this.tokenResponse({ id: rotation.userId, role: rotation.role }, rotation.sessionId, rotation.refreshToken);
+    return this.issuer.pair({ id: rotation.userId, role: rotation.role }, rotation.sessionId, rotation.refreshToken);
   }
 
   logout(user: AuthUser, meta: RequestMeta): Promise<void> {
@@ -76,10 +79,5 @@ export class AuthService {
 
   async logoutAll(user: AuthUser, meta: RequestMeta): Promise<void> {
     await this.sessions.revokeAll(user.id, 'logout-all', meta);
-  }
-
-  private tokenResponse(user: { id: string; role: Role }, sessionId: string, refreshToken: string): TokenResponseDto {
-    const access = this.accessTokens.issue(user, sessionId);
-    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
   }
 }

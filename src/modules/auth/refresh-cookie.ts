@@ -13,10 +13,16 @@ function cookieOptions(maxAgeSeconds: number): CookieOptions {
   return { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: maxAgeSeconds * 1000 };
 }
 
-export function refreshTokenFromCookie(req: Request): string | undefined {
-  const value = (req.cookies as Record<string, unknown> | undefined)?.[REFRESH_COOKIE];
+/** Carries the MFA challenge of a Google login to the front end without putting it in a URL. */
+export const MFA_CHALLENGE_COOKIE = '__Host-mfa_challenge';
+
+function cookie(req: Request, name: string): string | undefined {
+  const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+export const refreshTokenFromCookie = (req: Request) => cookie(req, REFRESH_COOKIE);
+export const mfaChallengeFromCookie = (req: Request) => cookie(req, MFA_CHALLENGE_COOKIE);
 
 /** Mirrors the refresh token of a token response into the cookie, for browser clients. */
 @Injectable()

@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseInterceptors } from '@nestjs/common';
+import { ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Public } from '../../../common/decorators/public.decorator.js';
+import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
+import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
+import { Authenticated } from '../../authorization/authenticated.decorator.js';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import type { AuthUser } from '../auth-user.js';
+import { CurrentUser } from '../current-user.decorator.js';
+import { MfaCodeDto, MfaDisableDto, MfaSetupDto, MfaVerifyDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
+import { TokenResponseDto } from '../dto/token-response.dto.js';
+import { mfaChallengeFromCookie, SetRefreshCookieInterceptor } from '../refresh-cookie.js';
+import { MfaService } from './mfa.service.js';
+
+@ApiTags('mfa')
+@Controller({ path: 'auth/mfa', version: '1' })
+export class MfaController {
+  constructor(private readonly mfa: MfaService) {}
+
+  @Post('setup')
+  @Authenticated()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: MfaSetupDto, description: 'A new secret, pending until enabled with a code' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'MFA is already enabled' })
+  setup(@CurrentUser() user: AuthUser): Promise<MfaSetupDto> {
+    return this.mfa.setup(user);
+  }
+
+  @Post('enable')
+  @Authenticated()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: RecoveryCodesDto })
+  enable(@CurrentUser() user: AuthUser, @Body() dto: MfaCodeDto, @ReqMeta() meta: RequestMeta): Promise<RecoveryCodesDto> {
+    return this.mfa.enable(user, dto.code, meta);
+  }
+
+  @Post('verify')
+  @Public()
+  @RateLimit('mfaVerify')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(SetRefreshCookieInterceptor)
+  @ApiOkResponse({ type: TokenResponseDto, description: 'The login completes' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid code or challenge' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many wrong codes for this account' })
+  verify(@Body() dto: MfaVerifyDto, @Req() req: Request, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto> {
+    return this.mfa.verifyChallenge(dto.mfaToken ?? mfaChallengeFromCookie(req) ?? '', dto.code, meta);
+  }
+
+  @Post('disable')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'MFA turned off' })
+  disable(@CurrentUser() user: AuthUser, @Body() dto: MfaDisableDto, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.mfa.disable(user, dto.password, dto.code, meta);
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import QRCode from 'qrcode';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ConflictError, TooManyRequestsError, UnauthorizedError } from '../../../common/errors/app-error.js';
+import type { RequestMeta } from '../../../common/http/request-meta.js';
+import { AppConfig } from '../../../config/app-config.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { createLimiter, isOverLimit } from '../../rate-limit/limiters.js';
+import { REDIS } from '../../rate-limit/redis.provider.js';
+import { UsersService } from '../../users/users.service.js';
+import type { AuthUser } from '../auth-user.js';
+import type { MfaSetupDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
+import type { TokenResponseDto } from '../dto/token-response.dto.js';
+import { PasswordHasherService } from '../password/password-hasher.service.js';
+import { MfaChallengeTokenService } from '../tokens/mfa-challenge-token.service.js';
+import { TokenIssuerService } from '../tokens/token-issuer.service.js';
+import { MfaRepository } from './mfa.repository.js';
+import { SecretCipher } from './secret-cipher.js';
+import { acceptedTotpStep, hashRecoveryCode, isRecoveryCodeShape, newRecoveryCodes, newTotpSecret, otpauthUrl } from './totp.js';
+
+export class InvalidMfaCodeError extends UnauthorizedError {
+  constructor() {
+    super('Invalid code');
+  }
+}
+
+/**
+ * TOTP second factor (RFC 6238): setup, enable with a first valid code (which returns ten
+ * one-time recovery codes, stored hashed), the login challenge, and disable (password and code).
+ * Secrets are encrypted at rest; each code works once; wrong codes are limited per account.
+ */
+@Injectable()
+export class MfaService implements OnModuleInit {
+  private cipher!: SecretCipher;
+  private failures!: RateLimiterAbstract;
+
+  constructor(
+    private readonly mfa: MfaRepository,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasherService,
+    private readonly challenges: MfaChallengeTokenService,
+    private readonly issuer: TokenIssuerService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis | null,
+  ) {}
+
+  onModuleInit(): void {
+    this.cipher = new SecretCipher(this.config.mfa.keys, this.config.mfa.activeKeyId);
+    const { keyPrefix, mfaFailuresPerAccount } = this.config.rateLimit;
+    this.failures = createLimiter(this.redis, `${keyPrefix}:mfa-failures`, mfaFailuresPerAccount);
+  }
+
+  async setup(caller: AuthUser): Promise<MfaSetupDto> {
+    const user = await this.users.findCredentialsById(caller.id);
+    if (!user || user.mfaEnabled) throw new ConflictError('MFA is already enabled');
+    const secret = newTotpSecret();
+    await this.mfa.savePending(user.id, this.cipher.seal(secret, user.id));
+    const url = otpauthUrl(secret, this.config.mfa.issuer, user.email);
+    return { otpauthUrl: url, qrCodeDataUrl: await QRCode.toDataURL(url) };
+  }
+
+  async enable(caller: AuthUser, code: string, meta: RequestMeta): Promise<RecoveryCodesDto> {
+    const stored = await this.mfa.find(caller.id);
+    if (!stored || stored.enabled) throw new ConflictError('Start with POST /auth/mfa/setup');
+    const step = acceptedTotpStep(this.cipher.open(stored, caller.id), code, null);
+    if (step === null) throw new InvalidMfaCodeError();
+    const recoveryCodes = newRecoveryCodes();
+    if (!(await this.mfa.enable(caller.id, step, recoveryCodes.map(hashRecoveryCode)))) throw new ConflictError('MFA is already enabled');
+    this.audit.record('MFA_ENABLED', { meta, userId: caller.id });
+    return { recoveryCodes };
+  }
+
+  /** Second step of a login: the challenge token and a TOTP or recovery code. */
+  async verifyChallenge(mfaToken: string, code: string, meta: RequestMeta): Promise<TokenResponseDto> {
+    const userId = this.challenges.verify(mfaToken);
+    await this.checkCode(userId, code, meta);
+    const user = await this.users.findCredentialsById(userId);
+    if (!user) throw new InvalidMfaCodeError();
+    this.audit.record('LOGIN_SUCCESS', { meta, userId, metadata: { mfa: true } });
+    return this.issuer.startSession(user, meta);
+  }
+
+  /** Turning the second factor off needs both factors again (a stolen session is not enough). */
+  async disable(caller: AuthUser, password: string, code: string, meta: RequestMeta): Promise<void> {
+    const user = await this.users.findCredentialsById(caller.id);
+    if (!user?.mfaEnabled) throw new ConflictError('MFA is not enabled');
+    if (!(await this.hasher.verify(user.passwordHash, password))) throw new UnauthorizedError('Invalid password or code');
+    await this.checkCode(user.id, code, meta);
+    await this.mfa.disable(user.id);
+    this.audit.record('MFA_DISABLED', { meta, userId: user.id });
+  }
+
+  /** A valid, unused TOTP code or recovery code; otherwise counts a failure (429 past the limit). */
+  private async checkCode(userId: string, code: string, meta: RequestMeta): Promise<void> {
+    const state = await this.failures.get(userId);
+    if (state && state.consumedPoints >= this.failures.points) throw new TooManyRequestsError(state.msBeforeNext / 1000);
+    if (await this.codeIsValid(userId, code)) {
+      await this.failures.delete(userId);
+      return;
+    }
+    await this.failures.consume(userId).catch((r: unknown) => (isOverLimit(r) ? undefined : Promise.reject(r)));
+    this.audit.record('MFA_FAILED', { meta, userId, outcome: 'failure' });
+    throw new InvalidMfaCodeError();
+  }
+
+  private async codeIsValid(userId: string, code: string): Promise<boolean> {
+    if (isRecoveryCodeShape(code)) return this.mfa.useRecoveryCode(userId, hashRecoveryCode(code));
+    const stored = await this.mfa.find(userId);
+    if (!stored?.enabled) return false;
+    const step = acceptedTotpStep(this.cipher.open(stored, userId), code, stored.lastUsedStep);
+    return step !== null && (await this.mfa.acceptStep(userId, step));
+  }
+}

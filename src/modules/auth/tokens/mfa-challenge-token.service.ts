@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { UnauthorizedError } from '../../../common/errors/app-error.js';
+import { AppConfig } from '../../../config/app-config.js';
+import { SigningKeysService } from './signing-keys.service.js';
+
+const TYP = 'mfa-challenge+jwt';
+const LIFETIME_SECONDS = 300;
+
+/**
+ * The token the password step yields when MFA is on: good for 5 minutes, for POST /auth/mfa/verify
+ * only. Its own `typ` and audience mean no other route (and no access-token check) accepts it.
+ */
+@Injectable()
+export class MfaChallengeTokenService {
+  constructor(
+    private readonly keys: SigningKeysService,
+    private readonly config: AppConfig,
+  ) {}
+
+  private get audience(): string {
+    return `${this.config.auth.audience}:mfa-challenge`;
+  }
+
+  issue(userId: string): string {
+    return jwt.sign({}, this.keys.signingKey, {
+      algorithm: 'RS256',
+      keyid: this.keys.signingKid,
+      header: { alg: 'RS256', typ: TYP },
+      subject: userId,
+      jwtid: randomUUID(),
+      issuer: this.config.auth.issuer,
+      audience: this.audience,
+      expiresIn: LIFETIME_SECONDS,
+    });
+  }
+
+  /** The user id of a valid challenge, or 401. */
+  verify(token: string): string {
+    try {
+      const decoded = jwt.decode(token, { complete: true });
+      if (decoded?.header.typ !== TYP) throw new Error('wrong typ');
+      const key = this.keys.verificationKey(decoded.header.kid);
+      if (!key) throw new Error('unknown kid');
+      const claims = jwt.verify(token, key, { algorithms: ['RS256'], issuer: this.config.auth.issuer, audience: this.audience, maxAge: LIFETIME_SECONDS });
+      if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw new Error('bad claims');
+      return claims.sub;
+    } catch {
+      throw new UnauthorizedError('Invalid or expired MFA challenge');
+    }
+  }
+}

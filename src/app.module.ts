@@ -6,6 +6,7 @@ import { PaginationInterceptor } from './common/pagination/pagination.intercepto
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard.js';
@@ -29,6 +30,7 @@ import { UsersModule } from './modules/users/users.module.js';
     AuthorizationModule,
     AuthModule,
     UsersModule,
+    ApiKeysModule,
     PostsModule,
     HealthModule,
   ],

@@ -10,6 +10,7 @@ import {
   type DatabaseSettings,
 } from './database.config.js';
 import { withoutEmpty, type Env } from './env.js';
+import { apiKeysEnvSchema, toApiKeySettings, type ApiKeySettings } from './api-keys.config.js';
 import { loadMailSettings, mailEnvSchema, type MailSettings } from './mail.config.js';
 import { loadMfaSettings, mfaEnvSchema, type MfaSettings } from './mfa.config.js';
 import { rateLimitEnvSchema, toRateLimitSettings, type RateLimitSettings } from './rate-limit.config.js';
@@ -19,7 +20,8 @@ const envSchema = appEnvSchema
   .extend(authEnvSchema.shape)
   .extend(rateLimitEnvSchema.shape)
   .extend(mailEnvSchema.shape)
-  .extend(mfaEnvSchema.shape);
+  .extend(mfaEnvSchema.shape)
+  .extend(apiKeysEnvSchema.shape);
 
 function readable(file: string): boolean {
   try {
@@ -42,6 +44,7 @@ export class AppConfig {
     readonly rateLimit: RateLimitSettings,
     readonly mail: MailSettings,
     readonly mfa: MfaSettings,
+    readonly apiKeys: ApiKeySettings,
   ) {}
 
   get isProduction(): boolean {
@@ -71,5 +74,5 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const problems = [...auth.problems, ...mail.problems, ...mfa.problems, ...tlsProblems(e, readable)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings || !mfa.settings) throw new ConfigValidationError(problems);
-  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings);
+  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e));
 }

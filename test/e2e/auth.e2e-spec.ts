@@ -15,7 +15,7 @@ describe('auth (e2e)', () => {
       .post(`${API}/auth/register`)
       .send({ email: `  ${email.toUpperCase()} `, password: strongPassword(), name: 'Ann' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), email, name: 'Ann', role: 'USER', createdAt: expect.any(String) });
+    expect(res.body).toEqual({ id: expect.any(String), email, name: 'Ann', role: 'USER', plan: 'DEFAULT', createdAt: expect.any(String) });
   });
 
   it('logs in and uses the access token', async () => {

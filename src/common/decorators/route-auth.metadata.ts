@@ -6,6 +6,9 @@ import { SetMetadata } from '@nestjs/common';
  */
 export const ROUTE_AUTH_KEY = 'route-auth';
 
-export type RouteAuth = { kind: 'public' } | { kind: 'authenticated'; permissions: readonly string[] };
+export type RouteAuth =
+  | { kind: 'public' }
+  /** `apiKeyScope`: the scope an X-API-Key needs here; without it, API keys are refused (403). */
+  | { kind: 'authenticated'; permissions: readonly string[]; apiKeyScope?: string };
 
 export const setRouteAuth = (auth: RouteAuth) => SetMetadata(ROUTE_AUTH_KEY, auth);

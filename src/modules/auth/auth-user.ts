@@ -6,8 +6,10 @@ export type AuthUser = {
   /** Current role and plan, read with the session on every request (never a stale claim). */
   role: Role;
   plan: Plan;
-  /** The login session (refresh family) the access token belongs to. */
-  sessionId: string;
-  /** The access token's `jti`. */
-  tokenId: string;
+  /** The login session (refresh family) the access token belongs to; null for an API key. */
+  sessionId: string | null;
+  /** The access token's `jti`; null for an API key. */
+  tokenId: string | null;
+  /** Set when the caller authenticated with X-API-Key: which key, and what it may do. */
+  apiKey?: { id: string; scopes: readonly string[] };
 };

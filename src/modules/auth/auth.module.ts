@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -26,7 +27,7 @@ import { SessionsRepository } from './tokens/sessions.repository.js';
 import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 @Module({
-  imports: [PassportModule, UsersModule],
+  imports: [PassportModule, UsersModule, ApiKeysModule],
   controllers: [AuthController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController],
   providers: [
     AuthService,
@@ -49,6 +50,6 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     SetRefreshCookieInterceptor,
     ClearRefreshCookieInterceptor,
   ],
-  exports: [JwtAuthGuard, PasswordHasherService],
+  exports: [JwtAuthGuard, PasswordHasherService, ApiKeysModule],
 })
 export class AuthModule {}

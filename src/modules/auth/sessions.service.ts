@@ -46,6 +46,7 @@ export class SessionsService {
   }
 
   async revokeCurrent(user: AuthUser, meta: RequestMeta): Promise<void> {
+    if (!user.sessionId) return;
     await this.sessions.revoke({ id: user.sessionId, userId: user.id }, 'logout');
     this.audit.record('LOGOUT', { meta, userId: user.id, metadata: { sessionId: user.sessionId } });
   }

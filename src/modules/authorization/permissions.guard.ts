@@ -5,7 +5,11 @@ import { ForbiddenError } from '../../common/errors/app-error.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { hasPermission, type Permission } from './permissions.js';
 
-/** Runs after authentication: the caller's role must hold every permission the route declares. */
+/**
+ * Runs after authentication: an API key must carry the scope the route accepts keys with (key
+ * management, MFA, sessions and admin routes accept none), and the caller's role must hold every
+ * permission the route declares. A key never does more than its owner's role allows.
+ */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -15,8 +19,11 @@ export class PermissionsGuard implements CanActivate {
       ctx.getHandler(),
       ctx.getClass(),
     ]);
-    if (auth?.kind !== 'authenticated' || auth.permissions.length === 0) return true;
+    if (auth?.kind !== 'authenticated') return true;
     const user = ctx.switchToHttp().getRequest<{ user?: AuthUser }>().user;
+    if (user?.apiKey && !(auth.apiKeyScope && user.apiKey.scopes.includes(auth.apiKeyScope))) {
+      throw new ForbiddenError('API key not allowed here');
+    }
     const allowed = !!user && auth.permissions.every((p) => hasPermission(user.role, p as Permission));
     if (!allowed) throw new ForbiddenError();
     return true;

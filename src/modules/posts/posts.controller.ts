@@ -18,14 +18,14 @@ export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
   @Post()
-  @Authenticated({ permissions: ['posts:create'] })
+  @Authenticated({ permissions: ['posts:create'], apiKeyScope: 'posts:write' })
   @ApiCreatedResponse({ type: PostResponseDto })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreatePostDto): Promise<PostResponseDto> {
     return this.posts.create(user, dto);
   }
 
   @Get()
-  @Authenticated({ permissions: ['posts:read:published'] })
+  @Authenticated({ permissions: ['posts:read:published'], apiKeyScope: 'posts:read' })
   @ApiOkResponse({ type: [PostResponseDto], description: 'Published posts and your own drafts' })
   @ApiHeader({ name: 'X-Total-Count', description: 'Total matching posts (response header)' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListPostsQueryDto): Promise<Paginated<PostResponseDto>> {
@@ -33,7 +33,7 @@ export class PostsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ apiKeyScope: 'posts:read' })
   @ApiOkResponse({ type: PostResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   findOne(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<PostResponseDto> {
@@ -41,7 +41,7 @@ export class PostsController {
   }
 
   @Patch(':id')
-  @Authenticated()
+  @Authenticated({ apiKeyScope: 'posts:write' })
   @ApiOkResponse({ type: PostResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdatePostDto): Promise<PostResponseDto> {
@@ -49,7 +49,7 @@ export class PostsController {
   }
 
   @Delete(':id')
-  @Authenticated()
+  @Authenticated({ apiKeyScope: 'posts:write' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })

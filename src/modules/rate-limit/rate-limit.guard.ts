@@ -68,7 +68,9 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     const budgetName = user ? user.plan : 'anonymous';
     const budget = user ? this.config.rateLimit.plans[user.plan] : this.config.rateLimit.anonymous;
     const checks: Check[] = [];
-    if (budget) checks.push({ limiter: this.limiter(budgetName), budget, key: user ? `user:${user.id}` : ipKey, headers: true });
+    // An API key spends its own budget (the plan's) as well as its owner's.
+    if (budget && user?.apiKey) checks.push({ limiter: this.limiter(budgetName), budget, key: `key:${user.apiKey.id}`, headers: true });
+    if (budget) checks.push({ limiter: this.limiter(budgetName), budget, key: user ? `user:${user.id}` : ipKey, headers: !user?.apiKey });
     if (policy) checks.push({ limiter: this.limiter(policy), budget: this.config.rateLimit.routes[policy], key: ipKey, headers: false });
     return checks;
   }

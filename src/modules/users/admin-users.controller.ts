@@ -8,7 +8,7 @@ import type { Paginated } from '../../common/pagination/paginated.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Authenticated } from '../authorization/authenticated.decorator.js';
-import { ChangeRoleDto } from './dto/change-role.dto.js';
+import { ChangePlanDto, ChangeRoleDto } from './dto/change-role.dto.js';
 import { UserProfileDto } from './dto/user-response.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -35,5 +35,17 @@ export class AdminUsersController {
     @ReqMeta() meta: RequestMeta,
   ): Promise<UserProfileDto> {
     return this.users.changeRole(actor, id, dto.role, meta);
+  }
+
+  @Patch(':id/plan')
+  @Authenticated({ permissions: ['users:manage'] })
+  @ApiOkResponse({ type: UserProfileDto })
+  changePlan(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: ChangePlanDto,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<UserProfileDto> {
+    return this.users.changePlan(actor, id, dto.plan, meta);
   }
 }

@@ -8,6 +8,7 @@ export function toUserProfile(row: UserProfileRow): UserProfileDto {
     email: row.email,
     name: row.name,
     role: row.role,
+    plan: row.plan,
     createdAt: row.createdAt.toISOString(),
   };
 }

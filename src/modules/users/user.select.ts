@@ -6,6 +6,7 @@ export const USER_PROFILE_SELECT = {
   email: true,
   name: true,
   role: true,
+  plan: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.UserSelect;

@@ -15,7 +15,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
-  @Authenticated()
+  @Authenticated({ apiKeyScope: 'profile:read' })
   @ApiOkResponse({ type: UserProfileDto })
   me(@CurrentUser() user: AuthUser): Promise<UserProfileDto> {
     return this.users.getProfile(user.id);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service.js';
-import { Role } from '../../generated/prisma/enums.js';
+import { Role, type Plan } from '../../generated/prisma/enums.js';
 import {
   USER_CREDENTIALS_SELECT,
   USER_PROFILE_SELECT,
@@ -35,6 +35,10 @@ export class UsersRepository {
 
   updatePasswordHash(id: string, passwordHash: string): Promise<unknown> {
     return this.prisma.user.update({ where: { id }, data: { passwordHash }, select: { id: true } });
+  }
+
+  updatePlan(id: string, plan: Plan): Promise<UserProfileRow> {
+    return this.prisma.user.update({ where: { id }, data: { plan }, select: USER_PROFILE_SELECT });
   }
 
   updateName(id: string, name: string): Promise<UserProfileRow> {

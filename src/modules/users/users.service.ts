@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { Paginated } from '../../common/pagination/paginated.js';
 import type { PaginationQueryDto } from '../../common/pagination/pagination-query.dto.js';
-import type { Role } from '../../generated/prisma/enums.js';
+import type { Plan, Role } from '../../generated/prisma/enums.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { hasPermission } from '../authorization/permissions.js';
@@ -56,6 +56,12 @@ export class UsersService {
   async list(query: PaginationQueryDto): Promise<Paginated<UserProfileDto>> {
     const [rows, total] = await this.users.list(query.skip, query.limit);
     return new Paginated(rows.map(toUserProfile), total);
+  }
+
+  async changePlan(actor: AuthUser, id: string, plan: Plan, meta: RequestMeta): Promise<UserProfileDto> {
+    const profile = toUserProfile(await this.users.updatePlan(id, plan));
+    this.audit.record('PLAN_CHANGED', { meta, userId: actor.id, metadata: { targetUserId: id, plan } });
+    return profile;
   }
 
   /** A role change ends the user's sessions, so no token keeps a stale role. */

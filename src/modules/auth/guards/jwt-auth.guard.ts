@@ -1,9 +1,12 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import { ROUTE_AUTH_KEY, type RouteAuth } from '../../../common/decorators/route-auth.metadata.js';
 import { UnauthorizedError } from '../../../common/errors/app-error.js';
+import { ApiKeysService } from '../../api-keys/api-keys.service.js';
+import type { AuthUser } from '../auth-user.js';
 
 export class TokenExpiredAuthError extends UnauthorizedError {
   constructor() {
@@ -12,20 +15,30 @@ export class TokenExpiredAuthError extends UnauthorizedError {
 }
 
 /**
- * Deny by default: every route needs a valid access token unless it is declared `@Public()`.
- * Failures are one generic 401 (the reason is not a hint for an attacker), except an expired
- * token, which clients need to tell apart to refresh.
+ * Deny by default: every route needs a valid access token, or an `X-API-Key` (header only),
+ * unless it is declared `@Public()`. Failures are one generic 401 (the reason is not a hint for
+ * an attacker), except an expired token, which clients need to tell apart to refresh.
+ * Which routes a key may call is the PermissionsGuard's decision.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
+  ) {
     super();
   }
 
-  override canActivate(ctx: ExecutionContext) {
+  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const auth = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (auth?.kind === 'public') return true;
-    return super.canActivate(ctx);
+    const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const apiKey = req.headers['x-api-key'];
+    if (typeof apiKey === 'string' && req.headers.authorization === undefined) {
+      req.user = await this.apiKeys.authenticate(apiKey);
+      return true;
+    }
+    return (await super.canActivate(ctx)) as boolean;
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {

@@ -30,7 +30,7 @@ export class PasswordChangeService {
     if (problem) throw new ValidationFailedError([{ field: 'newPassword', message: problem }]);
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(newPassword));
     // Every other session ends; the one making the change stays signed in.
-    await this.sessions.revokeAll(user.id, 'password-changed', meta, user.id, caller.sessionId);
+    await this.sessions.revokeAll(user.id, 'password-changed', meta, user.id, caller.sessionId ?? undefined);
     this.audit.record('PASSWORD_CHANGED', { meta, userId: user.id });
     await this.mail.send({
       to: user.email,

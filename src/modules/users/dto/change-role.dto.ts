@@ -1,9 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEnum } from 'class-validator';
-import { Role } from '../../../generated/prisma/enums.js';
+import { Plan, Role } from '../../../generated/prisma/enums.js';
 
 export class ChangeRoleDto {
   @ApiProperty({ enum: Role, enumName: 'Role' })
   @IsEnum(Role)
   role!: Role;
+}
+
+export class ChangePlanDto {
+  @ApiProperty({ enum: Plan, enumName: 'Plan', description: 'Sets the per-user and per-API-key request quota' })
+  @IsEnum(Plan)
+  plan!: Plan;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Role } from '../../../generated/prisma/enums.js';
+import { Plan, Role } from '../../../generated/prisma/enums.js';
 
 export class PublicUserDto {
   @ApiProperty({ format: 'uuid' })
@@ -18,4 +18,7 @@ export class UserProfileDto extends PublicUserDto {
 
   @ApiProperty({ enum: Role, enumName: 'Role' })
   role!: Role;
+
+  @ApiProperty({ enum: Plan, enumName: 'Plan' })
+  plan!: Plan;
 }

@@ -1,0 +1,22 @@
+import { describe, expect, it } from '@jest/globals';
+import { hashApiKey, newApiKey, prefixOf, sameHash } from './api-key.secret.js';
+
+describe('API key secrets', () => {
+  it('are sk_<prefix>_<256-bit secret>, found again by their prefix', () => {
+    const { key, prefix } = newApiKey();
+    expect(key.startsWith(`${prefix}_`)).toBe(true);
+    expect(Buffer.from(key.split('_').pop() ?? '', 'base64url').length).toBeGreaterThanOrEqual(32);
+    expect(prefixOf(key)).toBe(prefix);
+  });
+
+  it('refuse malformed keys before any lookup', () => {
+    for (const bad of ['', 'sk_short_x', `pk_${'a'.repeat(12)}_${'b'.repeat(43)}`, `${newApiKey().key}x`]) expect(prefixOf(bad)).toBeNull();
+  });
+
+  it('are stored as SHA-256 and compared in constant time', () => {
+    const { key } = newApiKey();
+    expect(hashApiKey(key)).toMatch(/^[0-9a-f]{64}$/);
+    expect(sameHash(hashApiKey(key), hashApiKey(key))).toBe(true);
+    expect(sameHash(hashApiKey(key), hashApiKey(`${key}x`))).toBe(false);
+  });
+});

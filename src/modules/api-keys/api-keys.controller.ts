@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
+import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
+import { UuidParam } from '../../common/http/uuid-param.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Authenticated } from '../authorization/authenticated.decorator.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
+
+/** Key management needs a signed-in user: an API key can never create, list or revoke keys. */
+@ApiTags('api-keys')
+@Controller({ path: 'api-keys', version: '1' })
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @Authenticated()
+  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key is in this response only' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Too many active keys' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateApiKeyDto, @ReqMeta() meta: RequestMeta): Promise<CreatedApiKeyDto> {
+    return this.keys.create(user, dto, meta);
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiOkResponse({ type: [ApiKeyDto] })
+  list(@CurrentUser() user: AuthUser): Promise<ApiKeyDto[]> {
+    return this.keys.list(user);
+  }
+
+  @Delete(':id')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Revoked at once' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  revoke(@CurrentUser() user: AuthUser, @UuidParam() id: string, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.keys.revoke(user, id, meta);
+  }
+}

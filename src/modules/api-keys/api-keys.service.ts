@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestMeta } from '../../common/http/request-meta.js';
+import { AppConfig } from '../../config/app-config.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { ApiKeyUsageService } from './api-key-usage.service.js';
+import { hashApiKey, newApiKey, prefixOf, sameHash } from './api-key.secret.js';
+import { ApiKeyExpiryError, ApiKeyNotFoundError, InvalidApiKeyError, TooManyApiKeysError } from './api-keys.errors.js';
+import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
+import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
+
+const DAY_MS = 86_400_000;
+
+function toDto(row: ApiKeyRow): ApiKeyDto {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly usage: ApiKeyUsageService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(owner: AuthUser, dto: CreateApiKeyDto, meta: RequestMeta): Promise<CreatedApiKeyDto> {
+    const { maxPerUser } = this.config.apiKeys;
+    if ((await this.keys.countActive(owner.id)) >= maxPerUser) throw new TooManyApiKeysError(maxPerUser);
+    const { key, prefix } = newApiKey();
+    const row = await this.keys.create({
+      userId: owner.id,
+      name: dto.name,
+      prefix,
+      keyHash: hashApiKey(key),
+      scopes: dto.scopes,
+      expiresAt: this.expiry(dto.expiresAt),
+    });
+    this.audit.record('API_KEY_CREATED', { meta, userId: owner.id, metadata: { apiKeyId: row.id, scopes: dto.scopes } });
+    return { ...toDto(row), key };
+  }
+
+  async list(owner: AuthUser): Promise<ApiKeyDto[]> {
+    return (await this.keys.listForUser(owner.id)).map(toDto);
+  }
+
+  async revoke(owner: AuthUser, id: string, meta: RequestMeta): Promise<void> {
+    if (!(await this.keys.revoke(owner.id, id))) throw new ApiKeyNotFoundError();
+    this.audit.record('API_KEY_REVOKED', { meta, userId: owner.id, metadata: { apiKeyId: id } });
+  }
+
+  /** The caller behind an `X-API-Key` header: its owner, limited to the key's scopes. */
+  async authenticate(rawKey: string): Promise<AuthUser> {
+    const prefix = prefixOf(rawKey);
+    const row = prefix ? await this.keys.findForAuthentication(prefix) : null;
+    const now = new Date();
+    if (!row || !sameHash(row.keyHash, hashApiKey(rawKey)) || row.revokedAt || row.expiresAt <= now) throw new InvalidApiKeyError();
+    this.usage.record(row.id);
+    return { id: row.user.id, role: row.user.role, plan: row.user.plan, sessionId: null, tokenId: null, apiKey: { id: row.id, scopes: row.scopes } };
+  }
+
+  private expiry(requested: string | undefined): Date {
+    const { defaultLifetimeDays, maxLifetimeDays } = this.config.apiKeys;
+    if (!requested) return new Date(Date.now() + defaultLifetimeDays * DAY_MS);
+    const at = new Date(requested);
+    if (at.getTime() <= Date.now() || at.getTime() > Date.now() + maxLifetimeDays * DAY_MS) throw new ApiKeyExpiryError(maxLifetimeDays);
+    return at;
+  }
+}

@@ -11,6 +11,7 @@ import {
 } from './database.config.js';
 import { withoutEmpty, type Env } from './env.js';
 import { apiKeysEnvSchema, toApiKeySettings, type ApiKeySettings } from './api-keys.config.js';
+import { googleEnvSchema, loadGoogleSettings, type GoogleSettings } from './google.config.js';
 import { loadMailSettings, mailEnvSchema, type MailSettings } from './mail.config.js';
 import { loadMfaSettings, mfaEnvSchema, type MfaSettings } from './mfa.config.js';
 import { rateLimitEnvSchema, toRateLimitSettings, type RateLimitSettings } from './rate-limit.config.js';
@@ -21,7 +22,8 @@ const envSchema = appEnvSchema
   .extend(rateLimitEnvSchema.shape)
   .extend(mailEnvSchema.shape)
   .extend(mfaEnvSchema.shape)
-  .extend(apiKeysEnvSchema.shape);
+  .extend(apiKeysEnvSchema.shape)
+  .extend(googleEnvSchema.shape);
 
 function readable(file: string): boolean {
   try {
@@ -45,6 +47,8 @@ export class AppConfig {
     readonly mail: MailSettings,
     readonly mfa: MfaSettings,
     readonly apiKeys: ApiKeySettings,
+    /** Undefined when Google sign-in is not configured. */
+    readonly google: GoogleSettings | undefined,
   ) {}
 
   get isProduction(): boolean {
@@ -71,8 +75,9 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const auth = loadAuthSettings(e);
   const mail = loadMailSettings(e);
   const mfa = loadMfaSettings(e);
-  const problems = [...auth.problems, ...mail.problems, ...mfa.problems, ...tlsProblems(e, readable)];
+  const google = loadGoogleSettings(e);
+  const problems = [...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...tlsProblems(e, readable)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings || !mfa.settings) throw new ConfigValidationError(problems);
-  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e));
+  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e), google.settings);
 }

@@ -14,7 +14,8 @@ import { API, createUser, strongPassword, uniqueEmail, type TestUser } from '../
 import { auditEventOf, call, expectError, expectRateLimitHeaders, expectTooMany, sleep, useListeningApp, type Reply } from './support/live-app.js';
 
 const INVALID_CREDENTIALS = 'Invalid credentials';
-const BOGUS_REFRESH_TOKEN = 'not-a-real-refresh-token-at-all-0000000000';
+/** Well-formed (16..128 characters) but never issued: a refresh token, reset token or MFA challenge. */
+const BOGUS_TOKEN = 'not-a-real-token-issued-by-this-api-00000000';
 /** Documentation addresses (RFC 5737): a different forged X-Forwarded-For on every request. */
 const forged = (i: number) => `203.0.113.${i % 250}, 198.51.100.${i % 250}`;
 
@@ -25,7 +26,7 @@ describe('API4 unrestricted resource consumption (security)', () => {
 
   describe('RL-01 anonymous budget per real IP', () => {
     const app = useListeningApp({ RATE_LIMIT_ANONYMOUS: '3', RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS: '60' });
-    const anonymousCall = (i: number, from?: string) => call(app(), 'POST', `${API}/auth/refresh`, { from, forwardedFor: forged(i), body: { refreshToken: BOGUS_REFRESH_TOKEN } });
+    const anonymousCall = (i: number, from?: string) => call(app(), 'POST', `${API}/auth/refresh`, { from, forwardedFor: forged(i), body: { refreshToken: BOGUS_TOKEN } });
 
     it('RL-01 over the anonymous budget: 429 with Retry-After, RateLimit headers and the standard body; a forged X-Forwarded-For does not reset it', async () => {
       for (let i = 0; i < 3; i++) {
@@ -44,10 +45,19 @@ describe('API4 unrestricted resource consumption (security)', () => {
       expectRateLimitHeaders(other, 3, 2, 60);
     });
 
+    it('RL-01 failed authentication is not free: bad bearer tokens and API keys spend the anonymous per-IP budget too', async () => {
+      const badCredentials = [{ token: 'not.a.jwt' }, { apiKey: BOGUS_TOKEN }];
+      const guess = (i: number) => call(app(), 'GET', `${API}/users/me`, { from: '127.0.0.4', forwardedFor: forged(i), ...badCredentials[i % 2] });
+      for (let i = 0; i < 3; i++) expectError(await guess(i), 401);
+      expectTooMany(await guess(3), 60);
+      expectTooMany(await guess(4), 60);
+    });
+
     it('RL-01 a throttled request leaves a RATE_LIMITED audit event', async () => {
-      const reply = await anonymousCall(7);
+      for (let i = 0; i < 3; i++) await anonymousCall(i, '127.0.0.5');
+      const reply = await anonymousCall(3, '127.0.0.5');
       expect(reply.status).toBe(429);
-      expect(await auditEventOf(app(), 'RATE_LIMITED', reply.body.requestId)).toMatchObject({ outcome: 'failure', userId: null, ip: '127.0.0.1' });
+      expect(await auditEventOf(app(), 'RATE_LIMITED', reply.body.requestId)).toMatchObject({ outcome: 'failure', userId: null, ip: '127.0.0.5' });
     });
   });
 
@@ -80,6 +90,27 @@ describe('API4 unrestricted resource consumption (security)', () => {
       const other = await me(second);
       expect(other.status).toBe(200);
       expectRateLimitHeaders(other, 3, 2, 60);
+    });
+
+    it("RL-01 an API key is counted by key and by its owner: the owner's budget caps all their keys", async () => {
+      const owner = await withPlan(Plan.DEFAULT);
+      const newKey = async () => {
+        const res = await call(generous(), 'POST', `${API}/api-keys`, { token: owner.accessToken, body: { name: 'rl-01', scopes: ['profile:read'] } });
+        expect(res.status).toBe(201);
+        return String(res.body.key);
+      };
+      const [first, second] = [await newKey(), await newKey()];
+      const withKey = (apiKey: string) => call(app(), 'GET', `${API}/users/me`, { apiKey });
+      for (let i = 0; i < 2; i++) {
+        const reply = await withKey(first);
+        expect(reply.status).toBe(200);
+        expectRateLimitHeaders(reply, 3, 2 - i, 60);
+      }
+      expect((await me(owner)).status).toBe(200);
+      // The second key has spent nothing, but its owner has spent all 3: the headers say so too.
+      const over = await withKey(second);
+      expectTooMany(over, 60);
+      expectRateLimitHeaders(over, 3, 0, 60);
     });
 
     it('RL-01 PREMIUM has the higher budget (6/min here)', async () => {
@@ -135,13 +166,32 @@ describe('API4 unrestricted resource consumption (security)', () => {
     });
   });
 
+  describe('RL-02 password reset and MFA verify budgets per IP', () => {
+    const app = useListeningApp({ RATE_LIMIT_PASSWORD_RESET_PER_HOUR: '3', RATE_LIMIT_MFA_VERIFY_PER_MINUTE: '3' });
+    const post = (route: string, body: object, i: number) => call(app(), 'POST', `${API}/auth/${route}`, { forwardedFor: forged(i), body });
+    const forgot = (i: number) => post('forgot-password', { email: uniqueEmail('forgot') }, i);
+    const reset = (i: number) => post('reset-password', { token: BOGUS_TOKEN, password: strongPassword() }, i);
+
+    it('RL-02 forgot-password and reset-password share 3 per hour per IP, then 429', async () => {
+      expect((await forgot(0)).status).toBe(202);
+      expect((await forgot(1)).status).toBe(202);
+      expectError(await reset(2), 400);
+      expectTooMany(await forgot(3), 3600);
+      expectTooMany(await reset(4), 3600);
+    });
+
+    it('RL-02 MFA verify: over 3 per minute per IP 429, whatever the challenge', async () => {
+      const verify = (i: number) => post('mfa/verify', { mfaToken: BOGUS_TOKEN, code: '123456' }, i);
+      for (let i = 0; i < 3; i++) expectError(await verify(i), 401);
+      expectTooMany(await verify(3), 60);
+    });
+  });
+
   describe('AUTH-03 account lock after repeated failures', () => {
     // The per-IP limit is high so that the account lock, not the IP limit, is what refuses.
     const app = useListeningApp({ LOGIN_MAX_FAILURES_PER_IP: '100', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10', LOGIN_ACCOUNT_LOCK_SECONDS: '2' });
 
-    // The checklist also wants forgot-password to keep working during the lock: that endpoint
-    // does not exist yet (SPEC.md §4), so it is not tested here.
-    it('AUTH-03 10 bad passwords from 2 IPs with rotating X-Forwarded-For lock the account: the right password gets the same 401, a fresh IP does not unlock it, the lock ends by itself', async () => {
+    it('AUTH-03 10 bad passwords from 2 IPs with rotating X-Forwarded-For lock the account: the right password gets the same 401, a fresh IP does not unlock it, forgot-password still works, the lock ends by itself', async () => {
       const user = await createUser(generous());
       const attempt = (password: string, from: string, i: number) => loginAs(app(), user.email, password, from, forged(i));
       const failures: Reply[] = [];
@@ -155,6 +205,9 @@ describe('API4 unrestricted resource consumption (security)', () => {
         // Indistinguishable from a wrong password: no lock hint, no Retry-After.
         expect({ auth: refused.headers['www-authenticate'], retryAfter: refused.headers['retry-after'] }).toEqual({ auth: failures[0].headers['www-authenticate'], retryAfter: undefined });
       }
+
+      // The owner can still recover the account meanwhile.
+      expect((await call(app(), 'POST', `${API}/auth/forgot-password`, { from: '127.0.0.3', body: { email: user.email } })).status).toBe(202);
 
       await sleep(lockedAt + 2500 - Date.now());
       const unlocked = await attempt(user.password, '127.0.0.3', 30);

@@ -28,6 +28,8 @@ import { expectError, http, keysOf, prismaOf, PUBLIC_USER_KEYS } from './support
  */
 const PUBLIC_OPERATIONS = [
   'GET /.well-known/jwks.json',
+  'GET /api/v1/auth/google',
+  'GET /api/v1/auth/google/callback',
   'GET /health/live',
   'GET /health/ready',
   'POST /api/v1/auth/forgot-password',

@@ -14,6 +14,10 @@ import { PasswordHasherService } from './password/password-hasher.service.js';
 import { ClearRefreshCookieInterceptor, SetRefreshCookieInterceptor } from './refresh-cookie.js';
 import { AdminSessionsController, SessionsController } from './sessions.controller.js';
 import { SessionsService } from './sessions.service.js';
+import { GoogleAccountsRepository } from './google/google-accounts.repository.js';
+import { GoogleAuthGuard } from './google/google-auth.guard.js';
+import { GoogleLoginService } from './google/google-login.service.js';
+import { GoogleController } from './google/google.controller.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 import { MfaService } from './mfa/mfa.service.js';
@@ -28,7 +32,7 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 @Module({
   imports: [PassportModule, UsersModule, ApiKeysModule],
-  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController],
+  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController, GoogleController],
   providers: [
     AuthService,
     PasswordHasherService,
@@ -41,6 +45,9 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     MfaChallengeTokenService,
     MfaRepository,
     MfaService,
+    GoogleAccountsRepository,
+    GoogleLoginService,
+    GoogleAuthGuard,
     SessionsRepository,
     RefreshSessionsService,
     SessionsService,

@@ -24,6 +24,14 @@ function cookie(req: Request, name: string): string | undefined {
 export const refreshTokenFromCookie = (req: Request) => cookie(req, REFRESH_COOKIE);
 export const mfaChallengeFromCookie = (req: Request) => cookie(req, MFA_CHALLENGE_COOKIE);
 
+export function setRefreshCookie(res: Response, refreshToken: string, ttlSeconds: number): void {
+  res.cookie(REFRESH_COOKIE, refreshToken, cookieOptions(ttlSeconds));
+}
+
+export function setMfaChallengeCookie(res: Response, challenge: string, ttlSeconds: number): void {
+  res.cookie(MFA_CHALLENGE_COOKIE, challenge, cookieOptions(ttlSeconds));
+}
+
 /** Mirrors the refresh token of a token response into the cookie, for browser clients. */
 @Injectable()
 export class SetRefreshCookieInterceptor implements NestInterceptor {
@@ -33,9 +41,7 @@ export class SetRefreshCookieInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       map((body: { refreshToken?: unknown }) => {
-        if (typeof body?.refreshToken === 'string') {
-          res.cookie(REFRESH_COOKIE, body.refreshToken, cookieOptions(this.config.auth.refreshTokenTtlSeconds));
-        }
+        if (typeof body?.refreshToken === 'string') setRefreshCookie(res, body.refreshToken, this.config.auth.refreshTokenTtlSeconds);
         return body;
       }),
     );

@@ -54,12 +54,33 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
         if (check.headers) setRateLimitHeaders(res, check.budget, outcome);
       } catch (rejection) {
         if (!isOverLimit(rejection)) return this.storeUnavailable(ctx, rejection);
-        if (check.headers) setRateLimitHeaders(res, check.budget, rejection);
-        this.audit.record('RATE_LIMITED', { meta: requestMetaOf(req), userId: req.user?.id ?? null, outcome: 'failure', metadata: { path: req.path } });
-        throw new TooManyRequestsError(rejection.msBeforeNext / 1000);
+        // A 429 always reports the budget that refused it.
+        setRateLimitHeaders(res, check.budget, rejection);
+        throw this.limited(req, rejection);
       }
     }
     return true;
+  }
+
+  /**
+   * Failed authentication is not free: a bad token or API key spends the caller's per-IP
+   * anonymous budget (guessing credentials gets throttled like any anonymous traffic).
+   * Throws 429 once that budget is gone; otherwise returns and the caller answers 401.
+   */
+  async chargeFailedAuthentication(req: Req, res: Response): Promise<void> {
+    const budget = this.config.rateLimit.anonymous;
+    try {
+      await this.limiter('anonymous').consume(`ip:${hashKey(String(req.ip))}`);
+    } catch (rejection) {
+      if (!isOverLimit(rejection)) throw new ServiceUnavailableError();
+      setRateLimitHeaders(res, budget, rejection);
+      throw this.limited(req, rejection);
+    }
+  }
+
+  private limited(req: Req, rejection: RateLimiterRes): TooManyRequestsError {
+    this.audit.record('RATE_LIMITED', { meta: requestMetaOf(req), userId: req.user?.id ?? null, outcome: 'failure', metadata: { path: req.path } });
+    return new TooManyRequestsError(rejection.msBeforeNext / 1000);
   }
 
   private checksFor(req: Req, policy: RoutePolicy | undefined): Check[] {

@@ -20,6 +20,7 @@ export type CallOptions = {
   /** A forged X-Forwarded-For: the app trusts no proxy, so it must change nothing. */
   forwardedFor?: string;
   token?: string;
+  apiKey?: string;
   body?: unknown;
 };
 
@@ -45,6 +46,7 @@ export function call(app: INestApplication, method: string, path: string, option
     ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
     ...(options.forwardedFor && { 'x-forwarded-for': options.forwardedFor }),
     ...(options.token && { authorization: `Bearer ${options.token}` }),
+    ...(options.apiKey && { 'x-api-key': options.apiKey }),
   };
   const started = performance.now();
   return new Promise((resolve, reject) => {

@@ -1,11 +1,12 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { ROUTE_AUTH_KEY, type RouteAuth } from '../../../common/decorators/route-auth.metadata.js';
 import { UnauthorizedError } from '../../../common/errors/app-error.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
+import { RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import type { AuthUser } from '../auth-user.js';
 
 export class TokenExpiredAuthError extends UnauthorizedError {
@@ -25,6 +26,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly rateLimit: RateLimitGuard,
   ) {
     super();
   }
@@ -33,6 +35,15 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const auth = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (auth?.kind === 'public') return true;
     const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    try {
+      return await this.authenticate(ctx, req);
+    } catch (err) {
+      if (err instanceof UnauthorizedError) await this.rateLimit.chargeFailedAuthentication(req, ctx.switchToHttp().getResponse<Response>());
+      throw err;
+    }
+  }
+
+  private async authenticate(ctx: ExecutionContext, req: Request & { user?: AuthUser }): Promise<boolean> {
     const apiKey = req.headers['x-api-key'];
     if (typeof apiKey === 'string' && req.headers.authorization === undefined) {
       req.user = await this.apiKeys.authenticate(apiKey);

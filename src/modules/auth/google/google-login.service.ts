@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import passport from 'passport';
+import {
+  Strategy as GoogleStrategy,
+  type GoogleCallbackParameters,
+  type Profile,
+  type StrategyOptionsWithRequest,
+  type VerifyCallback,
+} from 'passport-google-oauth20';
+import { ForbiddenError, NotFoundError } from '../../../common/errors/app-error.js';
+import type { RequestMeta } from '../../../common/http/request-meta.js';
+import { AppConfig } from '../../../config/app-config.js';
+import type { GoogleSettings } from '../../../config/google.config.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { createLimiter } from '../../rate-limit/limiters.js';
+import { REDIS } from '../../rate-limit/redis.provider.js';
+import type { UserCredentialsRow } from '../../users/user.select.js';
+import { UsersService } from '../../users/users.service.js';
+import { SecretCipher } from '../mfa/secret-cipher.js';
+import { PasswordHasherService } from '../password/password-hasher.service.js';
+import { setMfaChallengeCookie, setRefreshCookie } from '../refresh-cookie.js';
+import { MfaChallengeTokenService } from '../tokens/mfa-challenge-token.service.js';
+import { TokenIssuerService } from '../tokens/token-issuer.service.js';
+import { GoogleAccountsRepository } from './google-accounts.repository.js';
+import { IdTokenRejectedError, IdTokenVerifier, type GoogleIdentity } from './id-token.verifier.js';
+import { SealedCookieStateStore, type FlowRequest } from './oauth-state.store.js';
+
+export class GoogleNotConfiguredError extends NotFoundError {
+  constructor() {
+    super('Google sign-in is not configured');
+  }
+}
+
+/**
+ * Google sign-in (authorization code + PKCE S256 + state + nonce) on passport-google-oauth20.
+ * The ID token is verified here (signature, issuer, audience, expiry, nonce); accounts are keyed
+ * by (issuer, subject) and linked to an existing user only through a verified email. The end is
+ * a redirect to FRONTEND_URL carrying no token: the refresh token travels in its HttpOnly cookie
+ * (or, with MFA on, a challenge cookie for /auth/mfa/verify).
+ */
+@Injectable()
+export class GoogleLoginService implements OnModuleInit {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly users: UsersService,
+    private readonly accounts: GoogleAccountsRepository,
+    private readonly hasher: PasswordHasherService,
+    private readonly issuer: TokenIssuerService,
+    private readonly challenges: MfaChallengeTokenService,
+    private readonly audit: AuditService,
+    @Inject(REDIS) private readonly redis: Redis | null,
+  ) {}
+
+  onModuleInit(): void {
+    const google = this.config.google;
+    if (!google) return;
+    const cipher = new SecretCipher(this.config.mfa.keys, this.config.mfa.activeKeyId);
+    const spent = createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:oauth-state`, { limit: 1, windowSeconds: 600 });
+    passport.use('google', this.strategy(google, new SealedCookieStateStore(cipher, spent)));
+  }
+
+  private strategy(google: GoogleSettings, store: SealedCookieStateStore): GoogleStrategy {
+    const verifier = new IdTokenVerifier(google);
+    const strategy = new GoogleStrategy(
+      {
+        clientID: google.clientId,
+        clientSecret: google.clientSecret,
+        callbackURL: google.callbackUrl,
+        authorizationURL: google.authorizationUrl,
+        tokenURL: google.tokenUrl,
+        scope: ['openid', 'email', 'profile'],
+        state: true,
+        pkce: true,
+        store,
+        passReqToCallback: true,
+        skipUserProfile: true,
+        // passport-oauth2 calls a PKCE store with five arguments; its typings know only the older forms.
+      } as unknown as StrategyOptionsWithRequest,
+      (req: Request, _at: string, _rt: string, params: GoogleCallbackParameters, _profile: Profile, done: VerifyCallback) => {
+        verifier
+          .verify(params.id_token, (req as FlowRequest).oauthFlow?.nonce ?? '')
+          .then((identity) => this.resolveUser(identity))
+          .then(
+            (user) => done(null, user),
+            (err: unknown) => (err instanceof IdTokenRejectedError ? done(null, false, { message: err.message }) : done(err)),
+          );
+      },
+    );
+    strategy.authorizationParams = (options: { nonce?: string }) => ({ nonce: options.nonce });
+    return strategy;
+  }
+
+  /** GET /auth/google: prepares the flow (nonce, returnTo) and lets passport redirect to Google. */
+  start(req: Request, res: Response): void {
+    if (!this.config.google) throw new GoogleNotConfiguredError();
+    const flow = { nonce: randomBytes(32).toString('base64url'), returnTo: this.safeReturnTo(req.query.returnTo) };
+    (req as FlowRequest).oauthFlow = flow;
+    passport.authenticate('google', { session: false, nonce: flow.nonce } as passport.AuthenticateOptions)(req, res, () => undefined);
+  }
+
+  /** After the callback passed the guard: a session (or an MFA challenge) and the redirect. */
+  async finish(user: UserCredentialsRow, req: FlowRequest, res: Response, meta: RequestMeta): Promise<{ url: string }> {
+    const returnTo = req.oauthFlow?.returnTo ?? `${this.config.mail.frontendUrl}/`;
+    if (user.mfaEnabled) {
+      setMfaChallengeCookie(res, this.challenges.issue(user.id), 300);
+      return { url: `${this.config.mail.frontendUrl}/login/mfa` };
+    }
+    this.audit.record('LOGIN_SUCCESS', { meta, userId: user.id, metadata: { method: 'google' } });
+    const tokens = await this.issuer.startSession(user, meta);
+    setRefreshCookie(res, tokens.refreshToken, this.config.auth.refreshTokenTtlSeconds);
+    return { url: returnTo };
+  }
+
+  private async resolveUser(identity: GoogleIdentity): Promise<UserCredentialsRow> {
+    const linked = await this.accounts.findUserId(identity.issuer, identity.subject);
+    const user = linked ? await this.users.findCredentialsById(linked) : null;
+    if (user) return user;
+    // Only a verified email may reach an existing account, or claim an address for a new one.
+    if (!identity.emailVerified || !identity.email) throw new ForbiddenError('Google account email is not verified');
+    const existing = await this.users.findCredentialsByEmail(identity.email);
+    const target = existing ?? (await this.createUser(identity));
+    await this.accounts.link(target.id, { issuer: identity.issuer, subject: identity.subject, email: identity.email });
+    return target;
+  }
+
+  private async createUser(identity: GoogleIdentity): Promise<UserCredentialsRow> {
+    // No password was ever chosen: the hash of a random secret nobody knows (reset sets one).
+    const passwordHash = await this.hasher.hash(randomBytes(32).toString('base64url'));
+    const profile = await this.users.create({ email: identity.email, name: identity.name, passwordHash });
+    const created = await this.users.findCredentialsById(profile.id);
+    if (!created) throw new Error('user vanished after creation');
+    return created;
+  }
+
+  /** returnTo may only lead back to the front end: a path, or an allowed origin. */
+  private safeReturnTo(value: unknown): string {
+    const front = this.config.mail.frontendUrl;
+    if (typeof value !== 'string' || value.length > 2000) return `${front}/`;
+    if (/^\/(?![/\\])/.test(value)) return `${front}${value}`;
+    try {
+      const url = new URL(value);
+      const allowed = url.origin === new URL(front).origin || this.config.app.allowedOrigins.includes(url.origin);
+      return allowed ? url.toString() : `${front}/`;
+    } catch {
+      return `${front}/`;
+    }
+  }
+}

@@ -13,6 +13,15 @@ export class PasswordResetRepository {
     ]);
   }
 
+  /** The user of an unused, unexpired token, without spending it. */
+  async findValid(tokenHash: string): Promise<string | null> {
+    const token = await this.prisma.passwordResetToken.findFirst({
+      where: { tokenHash, usedAt: null, expiresAt: { gt: new Date() } },
+      select: { userId: true },
+    });
+    return token?.userId ?? null;
+  }
+
   /**
    * Spends a token: marks it used only if it is unused and unexpired (compare-and-swap, so two
    * concurrent resets with one token cannot both succeed). Returns its user, or null.

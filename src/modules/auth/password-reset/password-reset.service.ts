@@ -80,11 +80,13 @@ export class PasswordResetService implements OnModuleInit {
 
   /** Sets the new password, ends every session, lifts a login lock, and tells the owner. */
   async reset(token: string, password: string, meta: RequestMeta): Promise<void> {
-    const userId = await this.resets.consume(hashToken(token));
+    const userId = await this.resets.findValid(hashToken(token));
     const user = userId ? await this.users.findCredentialsById(userId) : null;
     if (!user) throw new InvalidResetTokenError();
+    // A refused password does not spend the token: the owner can try another one.
     const problem = passwordPolicyViolation(password, user.email);
     if (problem) throw new ValidationFailedError([{ field: 'password', message: problem }]);
+    if ((await this.resets.consume(hashToken(token))) !== user.id) throw new InvalidResetTokenError();
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(password));
     await this.sessions.revokeAll(user.id, 'password-reset', meta);
     await this.loginThrottle.recordSuccess(user.email);

@@ -1,11 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { ErrorObserver } from '../../common/errors/error-observer.js';
 import { AccessDeniedObserver } from './access-denied.observer.js';
+import { AuditEventsController } from './audit-events.controller.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
 @Global()
 @Module({
+  controllers: [AuditEventsController],
   providers: [AuditRepository, AuditService, { provide: ErrorObserver, useClass: AccessDeniedObserver }],
   exports: [AuditService, ErrorObserver],
 })

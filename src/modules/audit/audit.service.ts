@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { AuditEventType } from './audit-event-type.js';
+import { Paginated } from '../../common/pagination/paginated.js';
 import { AuditRepository } from './audit.repository.js';
+import type { AuditEventDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
 
 export type AuditContext = {
   meta: RequestMeta;
@@ -36,5 +38,13 @@ export class AuditService {
     this.repository.insert(event).catch((err: unknown) => {
       this.logger.error({ err, securityEvent: event }, 'could not store security event');
     });
+  }
+
+  async list(q: ListAuditEventsQueryDto): Promise<Paginated<AuditEventDto>> {
+    const [rows, total] = await this.repository.list({ type: q.type, userId: q.userId, from: q.from, to: q.to }, q.skip, q.limit);
+    return new Paginated(
+      rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
+      total,
+    );
   }
 }

@@ -1,0 +1,21 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Paginated } from '../../common/pagination/paginated.js';
+import { Authenticated } from '../authorization/authenticated.decorator.js';
+import { AuditService } from './audit.service.js';
+import { AuditEventDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
+
+/** The security trail, newest first, for admins (audit:read). Read-only: there is no write route. */
+@ApiTags('admin')
+@Controller({ path: 'admin/audit-events', version: '1' })
+export class AuditEventsController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Authenticated({ permissions: ['audit:read'] })
+  @ApiOkResponse({ type: [AuditEventDto] })
+  @ApiHeader({ name: 'X-Total-Count', description: 'Total matching events (response header)' })
+  list(@Query() query: ListAuditEventsQueryDto): Promise<Paginated<AuditEventDto>> {
+    return this.audit.list(query);
+  }
+}

@@ -8,6 +8,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { NotFoundError } from './common/errors/app-error.js';
 import { sendError } from './common/errors/all-exceptions.filter.js';
 import { corsOptions } from './common/http/cors.js';
+import { deprecationHeaders } from './common/http/deprecation.js';
 import { jsonBodyParser, requireJson } from './common/http/json-body.js';
 import { noStore, securityHeaders } from './common/http/security-headers.js';
 import { refuseTrace, requireHttps } from './common/http/transport.js';
@@ -79,6 +80,7 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
   });
   app.use(securityHeaders(config.app.env !== 'development', config.app.docsEnabled ? DOCS_PATH : null));
   app.use(noStore);
+  app.use(deprecationHeaders(config.app.deprecations));
   app.use(refuseTrace);
   if (config.isProduction) app.use(requireHttps);
   app.use(unknownPathIsNotFound(config.app.docsEnabled));

@@ -86,6 +86,10 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...base, MFA_ENCRYPTION_KEY_ID: 'k9' }).join()).toMatch(/MFA_ENCRYPTION_KEY_ID/);
   });
 
+  it('refuses a malformed deprecation entry', () => {
+    expect(problemsOf({ ...base, API_DEPRECATIONS: '/api/v1|soon' }).join()).toMatch(/API_DEPRECATIONS/);
+  });
+
   it('refuses malformed values with the variable name', () => {
     expect(problemsOf({ ...base, PORT: 'eighty' }).join()).toMatch(/PORT/);
     expect(problemsOf({ ...base, ALLOWED_ORIGINS: 'not a url' }).join()).toMatch(/ALLOWED_ORIGINS/);

@@ -11,6 +11,7 @@ import {
 } from './database.config.js';
 import { withoutEmpty, type Env } from './env.js';
 import { apiKeysEnvSchema, toApiKeySettings, type ApiKeySettings } from './api-keys.config.js';
+import { loadDeprecations, versioningEnvSchema } from './versioning.config.js';
 import { googleEnvSchema, loadGoogleSettings, type GoogleSettings } from './google.config.js';
 import { loadMailSettings, mailEnvSchema, type MailSettings } from './mail.config.js';
 import { loadMfaSettings, mfaEnvSchema, type MfaSettings } from './mfa.config.js';
@@ -23,7 +24,8 @@ const envSchema = appEnvSchema
   .extend(mailEnvSchema.shape)
   .extend(mfaEnvSchema.shape)
   .extend(apiKeysEnvSchema.shape)
-  .extend(googleEnvSchema.shape);
+  .extend(googleEnvSchema.shape)
+  .extend(versioningEnvSchema.shape);
 
 function readable(file: string): boolean {
   try {
@@ -76,8 +78,9 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const mail = loadMailSettings(e);
   const mfa = loadMfaSettings(e);
   const google = loadGoogleSettings(e);
-  const problems = [...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...tlsProblems(e, readable)];
+  const versions = loadDeprecations(e);
+  const problems = [...versions.problems, ...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...tlsProblems(e, readable)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings || !mfa.settings) throw new ConfigValidationError(problems);
-  return new AppConfig(toAppSettings(e), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e), google.settings);
+  return new AppConfig(toAppSettings(e, versions.deprecations), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e), google.settings);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { intVar, listVar, NODE_ENVS } from './env.js';
+import type { Deprecation } from './versioning.config.js';
 
 export const appEnvSchema = z.object({
   NODE_ENV: z.enum(NODE_ENVS).default('development'),
@@ -25,9 +26,10 @@ export type AppSettings = {
   trustProxyHops: number;
   tls?: { certFile: string; keyFile: string };
   docsEnabled: boolean;
+  deprecations: Deprecation[];
 };
 
-export function toAppSettings(e: z.infer<typeof appEnvSchema>): AppSettings {
+export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Deprecation[]): AppSettings {
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -38,6 +40,7 @@ export function toAppSettings(e: z.infer<typeof appEnvSchema>): AppSettings {
     trustProxyHops: e.TRUST_PROXY,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     // Docs are off in production unless DOCS_ENABLED=true is set explicitly.
+    deprecations,
     docsEnabled: e.DOCS_ENABLED === undefined ? e.NODE_ENV !== 'production' : ['true', '1'].includes(e.DOCS_ENABLED),
   };
 }

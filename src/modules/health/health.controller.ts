@@ -5,6 +5,7 @@ import { Public } from '../../common/decorators/public.decorator.js';
 import { SkipRateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { DatabaseHealthIndicator } from '../../database/database.health.js';
+import { RedisHealthIndicator } from './redis.health.js';
 
 /** Probes for orchestrators. They reveal up/down only: no versions, hosts or error text. */
 @ApiTags('health')
@@ -14,6 +15,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Get('live')
@@ -26,9 +28,10 @@ export class HealthController {
   @Get('ready')
   @Public()
   @HealthCheck()
-  @ApiOkResponse({ description: 'Dependencies reachable' })
+  @ApiOkResponse({ description: 'PostgreSQL (and Redis, when configured) reachable within short timeouts' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'A dependency is down' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.check()]);
+    const checks = [() => this.database.check(), ...(this.redis.configured ? [() => this.redis.check()] : [])];
+    return this.health.check(checks);
   }
 }

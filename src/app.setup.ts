@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { ServerOptions } from 'node:https';
 import { Logger, RequestMethod, VersioningType, type NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -15,6 +17,7 @@ import { refuseTrace, requireHttps } from './common/http/transport.js';
 import { assignRequestId } from './common/request-id/request-id.js';
 import { AppConfig } from './config/app-config.js';
 import { DOCS_PATH, setupDocs } from './docs/openapi.js';
+import { ShutdownState } from './modules/health/shutdown-state.js';
 
 /** Options for NestFactory.create / createNestApplication: we install our own body parser. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
@@ -99,6 +102,44 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
   });
   app.enableVersioning({ type: VersioningType.URI });
   if (config.app.docsEnabled) setupDocs(app);
-  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) enableGracefulShutdown(app, config.app.shutdownDrainMs, config.app.shutdownGraceMs);
   return app;
+}
+
+/**
+ * SIGTERM/SIGINT: readiness turns 503 and the app keeps serving for `drainMs` (the load balancer
+ * stops routing here; connections already queued get accepted), then stops listening, lets
+ * in-flight requests finish, runs every module's shutdown hook (database pool, Redis, API-key
+ * usage flush) and exits 0. Past the grace period it exits 1 rather than hang a deploy.
+ */
+export function enableGracefulShutdown(app: NestExpressApplication, drainMs: number, graceMs: number): void {
+  const logger = new Logger('Shutdown');
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal}: draining, then finishing in-flight requests`);
+    setTimeout(() => {
+      logger.error(`still busy after ${drainMs + graceMs} ms: exiting`);
+      process.exit(1);
+    }, drainMs + graceMs).unref();
+    try {
+      app.get(ShutdownState).draining = true;
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      // First the HTTP server: stop listening and let every open connection finish what it was
+      // sent; answers from now on say `Connection: close`, and idle keep-alive connections end
+      // at their keep-alive timeout. (http.Server#close would also cut connections whose
+      // request is read but not yet answered.) Only then the modules close their pools.
+      const server = app.getHttpServer() as Server;
+      server.on('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
+      await new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
 }

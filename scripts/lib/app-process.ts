@@ -3,10 +3,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureMfaKey, ensureSigningKey } from '../generate-keys.js';
-import { ensureDatabase, migrateDeploy } from './database-admin.js';
+import { dropDatabase, ensureDatabase, migrateDeploy } from './database-admin.js';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 
-export type RunningApp = { url: string; databaseUrl: string; stop: () => Promise<void> };
+export type RunningApp = {
+  url: string;
+  databaseUrl: string;
+  child: ChildProcess;
+  /** The app's exit code, once it has exited. */
+  exited: Promise<number | null>;
+  stop: () => Promise<void>;
+};
 
 async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -29,7 +36,8 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
   let embedded: RunningPostgres | undefined;
   if (!process.env.DATABASE_URL) embedded = await startEmbeddedPostgres(join(scratch, 'pg'), false);
   const serverUrl = process.env.DATABASE_URL ?? embedded!.url('postgres');
-  const databaseUrl = await ensureDatabase(serverUrl, `run_${Date.now().toString(36)}`);
+  const database = `run_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const databaseUrl = await ensureDatabase(serverUrl, database);
   migrateDeploy(databaseUrl);
   const port = await freePort();
   const child = spawn(process.execPath, [resolve('dist/src/main.js')], {
@@ -47,10 +55,12 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const stop = async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    await embedded?.stop();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    if (embedded) await embedded.stop();
+    else await dropDatabase(serverUrl, database);
   };
   try {
     await waitUntilReady(url, child);
@@ -58,5 +68,5 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
     await stop();
     throw err;
   }
-  return { url, databaseUrl, stop };
+  return { url, databaseUrl, child, exited, stop };
 }

@@ -14,6 +14,11 @@ export const appEnvSchema = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   DOCS_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
+  // On SIGTERM: stop accepting, let in-flight requests finish for up to this long, then exit.
+  SHUTDOWN_GRACE_MS: intVar(10_000, 0, 120_000),
+  // ...after first answering readiness 503 and still serving for this long, so load balancers
+  // stop routing here and connections already queued are taken in.
+  SHUTDOWN_DRAIN_MS: intVar(1_000, 0, 60_000),
 });
 
 export type AppSettings = {
@@ -27,6 +32,8 @@ export type AppSettings = {
   tls?: { certFile: string; keyFile: string };
   docsEnabled: boolean;
   deprecations: Deprecation[];
+  shutdownGraceMs: number;
+  shutdownDrainMs: number;
 };
 
 export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Deprecation[]): AppSettings {
@@ -41,6 +48,8 @@ export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Dep
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     // Docs are off in production unless DOCS_ENABLED=true is set explicitly.
     deprecations,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     docsEnabled: e.DOCS_ENABLED === undefined ? e.NODE_ENV !== 'production' : ['true', '1'].includes(e.DOCS_ENABLED),
   };
 }

@@ -45,7 +45,8 @@ describe('TOTP MFA (e2e)', () => {
     const code = recoveryCodes[0] ?? '';
     const challenge = (await passwordStep(user)).body.mfaToken;
     expect((await http().post(`${API}/auth/mfa/verify`).send({ mfaToken: challenge, code })).status).toBe(200);
-    const again = await http().post(`${API}/auth/mfa/verify`).send({ mfaToken: challenge, code });
+    const fresh = (await passwordStep(user)).body.mfaToken;
+    const again = await http().post(`${API}/auth/mfa/verify`).send({ mfaToken: fresh, code });
     expect(again.status).toBe(401);
     expect(again.body.error).toBe('Invalid code');
   });

@@ -5,7 +5,9 @@ import { Public } from '../../common/decorators/public.decorator.js';
 import { SkipRateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { DatabaseHealthIndicator } from '../../database/database.health.js';
+import { ServiceUnavailableError } from '../../common/errors/app-error.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { ShutdownState } from './shutdown-state.js';
 
 /** Probes for orchestrators. They reveal up/down only: no versions, hosts or error text. */
 @ApiTags('health')
@@ -16,6 +18,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -31,6 +34,7 @@ export class HealthController {
   @ApiOkResponse({ description: 'PostgreSQL (and Redis, when configured) reachable within short timeouts' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'A dependency is down' })
   ready(): Promise<HealthCheckResult> {
+    if (this.shutdown.draining) throw new ServiceUnavailableError('Shutting down');
     const checks = [() => this.database.check(), ...(this.redis.configured ? [() => this.redis.check()] : [])];
     return this.health.check(checks);
   }

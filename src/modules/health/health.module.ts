@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { ShutdownState } from './shutdown-state.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator],
+  providers: [RedisHealthIndicator, ShutdownState],
+  exports: [ShutdownState],
 })
 export class HealthModule {}

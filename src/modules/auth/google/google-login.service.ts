@@ -34,6 +34,33 @@ export class GoogleNotConfiguredError extends NotFoundError {
   }
 }
 
+type OAuth2Request = (method: string, url: string, headers: unknown, body: unknown, token: unknown, cb: RequestCallback) => void;
+type RequestCallback = (err: unknown, data?: string, res?: unknown) => void;
+
+/**
+ * node-oauth reads `access_token` from the parsed token response without checking it is an
+ * object: a provider answering `null` would throw outside any handler. Such answers become a
+ * provider error (502) before it looks.
+ */
+function refuseNonObjectTokenResponses(strategy: GoogleStrategy): void {
+  const oauth2 = (strategy as unknown as { _oauth2: { _request: OAuth2Request } })._oauth2;
+  const request = oauth2._request.bind(oauth2);
+  oauth2._request = (method, url, headers, body, token, cb) =>
+    request(method, url, headers, body, token, (err, data, res) => {
+      if (!err && typeof data === 'string' && parsesToNonObject(data)) return cb({ statusCode: 502, data: '' });
+      cb(err, data, res);
+    });
+}
+
+function parsesToNonObject(data: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return parsed === null || typeof parsed !== 'object';
+  } catch {
+    return false; // not JSON: node-oauth falls back to form decoding, which cannot throw
+  }
+}
+
 /**
  * Google sign-in (authorization code + PKCE S256 + state + nonce) on passport-google-oauth20.
  * The ID token is verified here (signature, issuer, audience, expiry, nonce); accounts are keyed
@@ -90,6 +117,7 @@ export class GoogleLoginService implements OnModuleInit {
       },
     );
     strategy.authorizationParams = (options: { nonce?: string }) => ({ nonce: options.nonce });
+    refuseNonObjectTokenResponses(strategy);
     return strategy;
   }
 

@@ -34,6 +34,8 @@ export class InvalidMfaCodeError extends UnauthorizedError {
 export class MfaService implements OnModuleInit {
   private cipher!: SecretCipher;
   private failures!: RateLimiterAbstract;
+  /** Challenges that completed a login: each works once (remembered for its 5-minute life). */
+  private spentChallenges!: RateLimiterAbstract;
 
   constructor(
     private readonly mfa: MfaRepository,
@@ -50,6 +52,7 @@ export class MfaService implements OnModuleInit {
     this.cipher = new SecretCipher(this.config.mfa.keys, this.config.mfa.activeKeyId);
     const { keyPrefix, mfaFailuresPerAccount } = this.config.rateLimit;
     this.failures = createLimiter(this.redis, `${keyPrefix}:mfa-failures`, mfaFailuresPerAccount);
+    this.spentChallenges = createLimiter(this.redis, `${keyPrefix}:mfa-challenges`, { limit: 1, windowSeconds: 300 });
   }
 
   async setup(caller: AuthUser): Promise<MfaSetupDto> {
@@ -74,8 +77,12 @@ export class MfaService implements OnModuleInit {
 
   /** Second step of a login: the challenge token and a TOTP or recovery code. */
   async verifyChallenge(mfaToken: string, code: string, meta: RequestMeta): Promise<TokenResponseDto> {
-    const userId = this.challenges.verify(mfaToken);
+    const { userId, challengeId } = this.challenges.verify(mfaToken);
+    if ((await this.spentChallenges.get(challengeId))?.consumedPoints) throw new UnauthorizedError('Invalid or expired MFA challenge');
     await this.checkCode(userId, code, meta);
+    // A wrong code leaves the challenge usable (typos happen); a completed login spends it.
+    const spent = await this.spentChallenges.consume(challengeId).then(() => true, (r: unknown) => (isOverLimit(r) ? false : Promise.reject(r)));
+    if (!spent) throw new UnauthorizedError('Invalid or expired MFA challenge');
     const user = await this.users.findCredentialsById(userId);
     if (!user) throw new InvalidMfaCodeError();
     this.audit.record('LOGIN_SUCCESS', { meta, userId, metadata: { mfa: true } });

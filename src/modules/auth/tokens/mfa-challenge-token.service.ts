@@ -36,16 +36,18 @@ export class MfaChallengeTokenService {
     });
   }
 
-  /** The user id of a valid challenge, or 401. */
-  verify(token: string): string {
+  /** The user and token id of a valid challenge, or 401. */
+  verify(token: string): { userId: string; challengeId: string } {
     try {
       const decoded = jwt.decode(token, { complete: true });
       if (decoded?.header.typ !== TYP) throw new Error('wrong typ');
       const key = this.keys.verificationKey(decoded.header.kid);
       if (!key) throw new Error('unknown kid');
       const claims = jwt.verify(token, key, { algorithms: ['RS256'], issuer: this.config.auth.issuer, audience: this.audience, maxAge: LIFETIME_SECONDS });
-      if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw new Error('bad claims');
-      return claims.sub;
+      if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
+        throw new Error('bad claims');
+      }
+      return { userId: claims.sub, challengeId: claims.jti };
     } catch {
       throw new UnauthorizedError('Invalid or expired MFA challenge');
     }

@@ -14,6 +14,7 @@ import { AuthorizationModule } from './modules/authorization/authorization.modul
 import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { PostsModule } from './modules/posts/posts.module.js';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
@@ -24,6 +25,7 @@ import { UsersModule } from './modules/users/users.module.js';
     ConfigModule,
     LoggingModule,
     DatabaseModule,
+    MetricsModule,
     AuditModule,
     MailModule,
     RateLimitModule,

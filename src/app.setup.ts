@@ -18,6 +18,8 @@ import { assignRequestId } from './common/request-id/request-id.js';
 import { AppConfig } from './config/app-config.js';
 import { DOCS_PATH, setupDocs } from './docs/openapi.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
+import { httpMetrics } from './modules/metrics/http-metrics.middleware.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 
 /** Options for NestFactory.create / createNestApplication: we install our own body parser. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
@@ -54,7 +56,7 @@ export function appOptions(config: AppConfig): NestApplicationOptions {
  * JSON 404, rather than Express's HTML page.
  */
 function servedOutsideApi(path: string, docsEnabled: boolean): boolean {
-  if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json') return true;
+  if (['/health/live', '/health/ready', '/.well-known/jwks.json', '/metrics'].includes(path)) return true;
   return docsEnabled && (path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`) || path === `${DOCS_PATH}-json`);
 }
 
@@ -81,6 +83,7 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
     assignRequestId(req, res);
     next();
   });
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(securityHeaders(config.app.env !== 'development', config.app.docsEnabled ? DOCS_PATH : null));
   app.use(noStore);
   app.use(deprecationHeaders(config.app.deprecations));
@@ -98,6 +101,7 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });

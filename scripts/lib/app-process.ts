@@ -47,6 +47,8 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      // A shared Redis (REDIS_URL) keeps counters across runs: each run gets its own namespace.
+      RATE_LIMIT_KEY_PREFIX: `run-${database}`,
       DATABASE_URL: databaseUrl,
       JWT_PRIVATE_KEY_FILE: ensureSigningKey(join(scratch, 'keys')),
       MFA_ENCRYPTION_KEYS: ensureMfaKey(join(scratch, 'keys')),

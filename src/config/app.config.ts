@@ -19,6 +19,8 @@ export const appEnvSchema = z.object({
   // ...after first answering readiness 503 and still serving for this long, so load balancers
   // stop routing here and connections already queued are taken in.
   SHUTDOWN_DRAIN_MS: intVar(1_000, 0, 60_000),
+  // GET /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404).
+  METRICS_TOKEN: z.string().min(32).optional(),
 });
 
 export type AppSettings = {
@@ -34,6 +36,7 @@ export type AppSettings = {
   deprecations: Deprecation[];
   shutdownGraceMs: number;
   shutdownDrainMs: number;
+  metricsToken?: string;
 };
 
 export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Deprecation[]): AppSettings {
@@ -50,6 +53,7 @@ export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Dep
     deprecations,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    metricsToken: e.METRICS_TOKEN,
     docsEnabled: e.DOCS_ENABLED === undefined ? e.NODE_ENV !== 'production' : ['true', '1'].includes(e.DOCS_ENABLED),
   };
 }

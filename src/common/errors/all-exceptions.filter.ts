@@ -5,20 +5,21 @@ import { toAppError } from './error-mapping.js';
 import { ErrorObserver } from './error-observer.js';
 
 /** Writes the standard error body. Shared with the Express-level error handler in app.setup.ts. */
-export function sendError(err: unknown, req: Request, res: Response, logger: Logger): number {
+export function sendError(err: unknown, req: Request, res: Response, logger: Logger): { status: number; message: string } {
   const requestId = assignRequestId(req, res);
   const known = toAppError(err);
   const status = known?.status ?? 500;
+  const message = known?.message ?? 'Internal server error';
   if (!known) logger.error({ err, requestId }, 'Unhandled error');
-  if (res.headersSent) return status;
+  if (res.headersSent) return { status, message };
   for (const [name, value] of Object.entries(known?.headers ?? {})) res.setHeader(name, value);
   res.status(status).json({
-    error: known?.message ?? 'Internal server error',
+    error: message,
     requestId,
     ...known?.extra,
     ...(known?.details ? { details: known.details } : {}),
   });
-  return status;
+  return { status, message };
 }
 
 /**
@@ -35,7 +36,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
-    const status = sendError(err, req, http.getResponse<Response>(), this.logger);
-    this.observer?.onErrorAnswered(status, req);
+    const { status, message } = sendError(err, req, http.getResponse<Response>(), this.logger);
+    this.observer?.onErrorAnswered(status, req, message);
   }
 }

@@ -5,5 +5,5 @@ import type { Request } from 'express';
  * ACCESS_DENIED). Declared here so the error filter depends on no feature module.
  */
 export abstract class ErrorObserver {
-  abstract onErrorAnswered(status: number, req: Request): void;
+  abstract onErrorAnswered(status: number, req: Request, message: string): void;
 }

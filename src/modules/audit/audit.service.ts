@@ -3,6 +3,7 @@ import type { RequestMeta } from '../../common/http/request-meta.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { AuditEventType } from './audit-event-type.js';
 import { Paginated } from '../../common/pagination/paginated.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditRepository } from './audit.repository.js';
 import type { AuditEventDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
 
@@ -22,7 +23,10 @@ export type AuditContext = {
 export class AuditService {
   private readonly logger = new Logger('Security');
 
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly metrics: MetricsService,
+  ) {}
 
   record(type: AuditEventType, ctx: AuditContext): void {
     const event = {
@@ -35,6 +39,7 @@ export class AuditService {
       metadata: ctx.metadata,
     } as const;
     this.logger.log({ securityEvent: event }, `security event ${type}`);
+    this.metrics.securityEvent(type, event.outcome);
     this.repository.insert(event).catch((err: unknown) => {
       this.logger.error({ err, securityEvent: event }, 'could not store security event');
     });

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PrismaService } from '../../database/prisma.service.js';
+
+/**
+ * Prometheus metrics (prom-client): requests and latency by route template and status, auth
+ * failures by reason, rate-limited requests, refresh-token reuse, every security event by type,
+ * the database pool, and Node's defaults (event-loop lag, heap, GC...). ops/prometheus/alerts.yml
+ * alerts on them.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  private readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer, by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  private readonly authFailures = new Counter({
+    name: 'auth_failures_total',
+    help: 'Refused authentications (401), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimited = new Counter({
+    name: 'rate_limited_requests_total',
+    help: 'Requests answered 429',
+    registers: [this.registry],
+  });
+
+  private readonly refreshReuse = new Counter({
+    name: 'refresh_token_reuse_total',
+    help: 'Rotated-out refresh tokens presented again (the family was revoked)',
+    registers: [this.registry],
+  });
+
+  private readonly securityEvents = new Counter({
+    name: 'security_events_total',
+    help: 'Security events recorded in the audit trail, by type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(prisma: PrismaService) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections, by state (total, idle, waiting clients)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const stats = prisma.poolStats();
+        this.set({ state: 'total' }, stats.total);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.duration.observe(labels, seconds);
+  }
+
+  authFailure(reason: string): void {
+    this.authFailures.inc({ reason });
+  }
+
+  securityEvent(type: string, outcome: string): void {
+    this.securityEvents.inc({ type, outcome });
+    if (type === 'RATE_LIMITED') this.rateLimited.inc();
+    if (type === 'REFRESH_TOKEN_REUSE') this.refreshReuse.inc();
+  }
+}

@@ -7,6 +7,8 @@ export const appEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: intVar(3000, 0, 65535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Write the JSON log to this file instead of stdout (e.g. for a log shipper, or the log tests).
+  LOG_FILE: z.string().min(1).optional(),
   ALLOWED_ORIGINS: listVar().pipe(z.array(z.url({ protocol: /^https?$/ }))),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i).default('256kb'),
   // How many proxy hops to believe in X-Forwarded-For/-Proto (0: none, the socket address is the client).
@@ -28,6 +30,7 @@ export type AppSettings = {
   host: string;
   port: number;
   logLevel: z.infer<typeof appEnvSchema>['LOG_LEVEL'];
+  logFile?: string;
   allowedOrigins: string[];
   bodyLimit: string;
   trustProxyHops: number;
@@ -45,6 +48,7 @@ export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Dep
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE,
     allowedOrigins: e.ALLOWED_ORIGINS,
     bodyLimit: e.BODY_LIMIT,
     trustProxyHops: e.TRUST_PROXY,

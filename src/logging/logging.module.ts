@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { pino, type DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { assignRequestId } from '../common/request-id/request-id.js';
 import { AppConfig } from '../config/app-config.js';
 
@@ -18,17 +20,22 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-type LoggedRequest = IncomingMessage & { id?: string; user?: { id?: string } };
+type LoggedRequest = IncomingMessage & { user?: { id?: string } };
+
+/** pino-http options, writing to LOG_FILE when set (synchronously: no line lost on exit). */
+function withDestination(file: string | undefined, options: Options): Options | [Options, DestinationStream] {
+  return file ? [options, pino.destination({ dest: file, sync: true, mkdir: true })] : options;
+}
 
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: {
+        pinoHttp: withDestination(config.app.logFile, {
           level: config.app.logLevel,
           genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
-          customProps: (req: LoggedRequest) => ({ userId: req.user?.id }),
+          customProps: (req: IncomingMessage) => ({ userId: (req as LoggedRequest).user?.id }),
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
             err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
           // The path only: query strings can carry tokens a careless client put there.
@@ -42,7 +49,7 @@ type LoggedRequest = IncomingMessage & { id?: string; user?: { id?: string } };
           },
           redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
           timestamp: () => `,"time":"${new Date().toISOString()}"`,
-        },
+        }),
       }),
     }),
   ],

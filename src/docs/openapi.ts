@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { applyApiConventions } from './openapi-conventions.js';
 
 /** The OpenAPI document, built from the controllers and DTOs (so it cannot drift from them). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -7,10 +8,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Secure reference API')
     .setDescription('NestJS + Prisma + PostgreSQL template with the OWASP API Security Top 10 built in.')
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'RS256 access token (15 minutes), verified per RFC8725: algorithm pinned, typ, kid, iss, aud and exp checked.',
+    })
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'An access token (RFC8725 rules as above) of a user whose role holds the route\'s admin permission.',
+      },
+      'admin',
+    )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return applyApiConventions(SwaggerModule.createDocument(app, config));
 }
 
 export const DOCS_PATH = '/docs';

@@ -11,10 +11,11 @@ export const REDIS = Symbol('REDIS');
 export const redisProvider = {
   provide: REDIS,
   inject: [AppConfig],
-  useFactory: (config: AppConfig): Redis | null => {
+  useFactory: async (config: AppConfig): Promise<Redis | null> => {
     if (!config.rateLimit.redisUrl) return null;
     const logger = new Logger('Redis');
     const redis = new Redis(config.rateLimit.redisUrl, {
+      lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
@@ -22,6 +23,10 @@ export const redisProvider = {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'Redis connection problem'));
+    // Connect before serving, so the first requests do not find the store "unavailable". If Redis
+    // is down at boot the app still starts (public routes answer 503, readiness reports it) and
+    // keeps reconnecting in the background.
+    await redis.connect().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'Redis unreachable at boot'));
     return redis;
   },
 };

@@ -10,6 +10,8 @@ export type RunningApp = {
   url: string;
   databaseUrl: string;
   child: ChildProcess;
+  /** The signing key the app uses (benchmarks verify its tokens elsewhere too). */
+  keyFile: string;
   /** The app's exit code, once it has exited. */
   exited: Promise<number | null>;
   stop: () => Promise<void>;
@@ -40,6 +42,7 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
   const databaseUrl = await ensureDatabase(serverUrl, database);
   migrateDeploy(databaseUrl);
   const port = await freePort();
+  const keyFile = ensureSigningKey(join(scratch, 'keys'));
   const child = spawn(process.execPath, [resolve('dist/src/main.js')], {
     env: {
       ...process.env,
@@ -50,7 +53,7 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
       // A shared Redis (REDIS_URL) keeps counters across runs: each run gets its own namespace.
       RATE_LIMIT_KEY_PREFIX: `run-${database}`,
       DATABASE_URL: databaseUrl,
-      JWT_PRIVATE_KEY_FILE: ensureSigningKey(join(scratch, 'keys')),
+      JWT_PRIVATE_KEY_FILE: keyFile,
       MFA_ENCRYPTION_KEYS: ensureMfaKey(join(scratch, 'keys')),
       ...env,
     },
@@ -70,5 +73,5 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
     await stop();
     throw err;
   }
-  return { url, databaseUrl, child, exited, stop };
+  return { url, databaseUrl, child, keyFile, exited, stop };
 }

@@ -64,6 +64,9 @@ async function measure(url: string, token: string): Promise<Sample> {
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+/** BENCH_PROFILE_DIR=<dir>: the app writes a V8 CPU profile there when it stops. */
+const profileArgs = () => (process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     // The benchmark user is on the enterprise plan (unlimited): the budget check still runs.
     RATE_LIMIT_ANONYMOUS: '1000000',
-  });
+  }, profileArgs());
   const baseline = await startBaseline({
     databaseUrl: app.databaseUrl,
     privateKeyFile: app.keyFile,

@@ -33,7 +33,7 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 30_0
  * process on a fresh database: an embedded PostgreSQL unless DATABASE_URL is set. For scans,
  * benchmarks and resilience runs, which must exercise the real server, not an in-process app.
  */
-export async function startAppProcess(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startAppProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningApp> {
   const scratch = mkdtempSync(join(tmpdir(), 'secure-api-run-'));
   let embedded: RunningPostgres | undefined;
   if (!process.env.DATABASE_URL) embedded = await startEmbeddedPostgres(join(scratch, 'pg'), false);
@@ -43,7 +43,7 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
   migrateDeploy(databaseUrl);
   const port = await freePort();
   const keyFile = ensureSigningKey(join(scratch, 'keys'));
-  const child = spawn(process.execPath, [resolve('dist/src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve('dist/src/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'test',

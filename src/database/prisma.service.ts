@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
@@ -20,7 +20,11 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
-    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    // A lost connection is logged (an outage shows in the logs), never thrown at the process:
+    // requests that needed it answer 503, and the pool opens new connections once the server is back.
+    const logger = new Logger('Database');
+    const lost = (err: Error) => logger.warn({ err: err.message }, 'database connection lost');
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true, onPoolError: lost, onConnectionError: lost }) });
     this.pool = pool;
   }
 

@@ -44,6 +44,7 @@ export function toAppError(err: unknown): AppError | undefined {
   }
   const prisma = mapPrismaError(err);
   if (prisma) return prisma;
-  if (err && typeof err === 'object' && 'type' in err) return mapBodyParserError(err);
+  // body-parser's errors (some, like a bad gzip stream, carry only a status): 4xx, never a 500.
+  if (err && typeof err === 'object' && ('type' in err || 'status' in err)) return mapBodyParserError(err);
   return undefined;
 }

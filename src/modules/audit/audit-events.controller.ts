@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Paginated } from '../../common/pagination/paginated.js';
 import { Authenticated } from '../authorization/authenticated.decorator.js';
 import { AuditService } from './audit.service.js';
@@ -13,8 +13,10 @@ export class AuditEventsController {
 
   @Get()
   @Authenticated({ permissions: ['audit:read'] })
-  @ApiOkResponse({ type: [AuditEventDto] })
-  @ApiHeader({ name: 'X-Total-Count', description: 'Total matching events (response header)' })
+  @ApiOkResponse({
+    type: [AuditEventDto],
+    headers: { 'X-Total-Count': { description: 'Total matching events', schema: { type: 'integer', format: 'int64', minimum: 0, maximum: 9_007_199_254_740_991 } } },
+  })
   list(@Query() query: ListAuditEventsQueryDto): Promise<Paginated<AuditEventDto>> {
     return this.audit.list(query);
   }

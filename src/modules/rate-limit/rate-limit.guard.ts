@@ -15,7 +15,7 @@ import { RATE_LIMIT_KEY, type RateLimitMetadata, type RoutePolicy } from './rate
 import { REDIS } from './redis.provider.js';
 
 type Req = Request & { user?: AuthUser };
-type Check = { limiter: RateLimiterAbstract; budget: Budget; key: string; headers: boolean };
+type Check = { name: string; limiter: RateLimiterAbstract; budget: Budget; key: string; headers: boolean };
 
 /**
  * Request budgets (SPEC.md §7). Runs after authentication, so a signed-in caller is counted by
@@ -23,12 +23,18 @@ type Check = { limiter: RateLimiterAbstract; budget: Budget; key: string; header
  * unless TRUST_PROXY says how many proxies to believe, so a forged X-Forwarded-For never changes
  * the key. Routes marked `@RateLimit(...)` also spend a stricter per-IP budget.
  * If the store (Redis) is unreachable, public routes (login, register, refresh: what attackers
- * hammer) fail closed with 503, while signed-in routes keep serving.
+ * hammer) fail closed with 503, while signed-in routes keep serving, counted against the same
+ * budgets in this instance's memory until Redis is back.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate, OnModuleInit {
   private readonly log = new Logger('RateLimit');
   private readonly limiters = new Map<string, RateLimiterAbstract>();
+  /** Per-instance counters for signed-in routes while the shared store is unreachable. */
+  private readonly fallbacks = new Map<string, RateLimiterAbstract>();
+  private lastOutageLog = 0;
+  private unavailableCount = 0;
+  private unavailableSince: number | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -40,7 +46,10 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
   onModuleInit(): void {
     const { anonymous, plans, routes } = this.config.rateLimit;
     const budgets = { anonymous, DEFAULT: plans.DEFAULT, PREMIUM: plans.PREMIUM, ...routes };
-    for (const [name, budget] of Object.entries(budgets)) this.limiters.set(name, createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:${name}`, budget));
+    for (const [name, budget] of Object.entries(budgets)) {
+      this.limiters.set(name, createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:${name}`, budget));
+      if (this.redis) this.fallbacks.set(name, createLimiter(null, `fallback:${name}`, budget));
+    }
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -51,9 +60,16 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     for (const check of this.checksFor(req, meta?.policy)) {
       try {
         const outcome = await check.limiter.consume(check.key);
+        this.unavailableSince = undefined;
         if (check.headers) setRateLimitHeaders(res, check.budget, outcome);
-      } catch (rejection) {
-        if (!isOverLimit(rejection)) return this.storeUnavailable(ctx, rejection);
+      } catch (caught) {
+        let rejection = caught;
+        if (!isOverLimit(rejection)) {
+          this.storeUnavailable(ctx, rejection);
+          rejection = await this.fallback(check).then(() => undefined, (r: unknown) => r);
+          if (rejection === undefined) continue;
+        }
+        if (!isOverLimit(rejection)) throw new ServiceUnavailableError();
         // A 429 always reports the budget that refused it.
         setRateLimitHeaders(res, check.budget, rejection);
         throw this.limited(req, rejection);
@@ -90,9 +106,9 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     const budget = user ? this.config.rateLimit.plans[user.plan] : this.config.rateLimit.anonymous;
     const checks: Check[] = [];
     // An API key spends its own budget (the plan's) as well as its owner's.
-    if (budget && user?.apiKey) checks.push({ limiter: this.limiter(budgetName), budget, key: `key:${user.apiKey.id}`, headers: true });
-    if (budget) checks.push({ limiter: this.limiter(budgetName), budget, key: user ? `user:${user.id}` : ipKey, headers: !user?.apiKey });
-    if (policy) checks.push({ limiter: this.limiter(policy), budget: this.config.rateLimit.routes[policy], key: ipKey, headers: false });
+    if (budget && user?.apiKey) checks.push({ name: budgetName, limiter: this.limiter(budgetName), budget, key: `key:${user.apiKey.id}`, headers: true });
+    if (budget) checks.push({ name: budgetName, limiter: this.limiter(budgetName), budget, key: user ? `user:${user.id}` : ipKey, headers: !user?.apiKey });
+    if (policy) checks.push({ name: policy, limiter: this.limiter(policy), budget: this.config.rateLimit.routes[policy], key: ipKey, headers: false });
     return checks;
   }
 
@@ -102,11 +118,28 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     return limiter;
   }
 
-  private storeUnavailable(ctx: ExecutionContext, err: unknown): boolean {
-    this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'rate-limit store unavailable');
+  /** Logs the outage; on a public route, refuses the request (503). */
+  private storeUnavailable(ctx: ExecutionContext, err: unknown): void {
+    // Once per 10 s at most: an outage must show in the log, not flood it.
+    const now = Date.now();
+    this.unavailableSince ??= now;
+    this.unavailableCount++;
+    if (now - this.lastOutageLog >= 10_000) {
+      this.log.error(
+        { err: err instanceof Error ? err.message : String(err), requestsAffected: this.unavailableCount, since: new Date(this.unavailableSince).toISOString() },
+        'rate-limit store unavailable',
+      );
+      this.lastOutageLog = now;
+      this.unavailableCount = 0;
+    }
     const auth = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (auth?.kind !== 'authenticated') throw new ServiceUnavailableError();
-    return true;
+  }
+
+  /** The same budget, counted in this instance's memory (signed-in routes during a store outage). */
+  private fallback(check: Check): Promise<unknown> {
+    const limiter = this.fallbacks.get(check.name);
+    return limiter ? limiter.consume(check.key) : Promise.reject(new ServiceUnavailableError());
   }
 }
 

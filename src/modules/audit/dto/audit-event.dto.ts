@@ -1,8 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsUUID, MaxDate, MinDate } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto.js';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit-event-type.js';
+
+/** Dates PostgreSQL and JavaScript both hold: anything outside is a 400, not a database error. */
+const EARLIEST = new Date('1970-01-01T00:00:00Z');
+const LATEST = new Date('9999-12-31T23:59:59Z');
 
 export class ListAuditEventsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: AUDIT_EVENT_TYPES })
@@ -19,12 +23,16 @@ export class ListAuditEventsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @Type(() => Date)
   @IsDate()
+  @MinDate(EARLIEST)
+  @MaxDate(LATEST)
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Before this instant (exclusive)' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
+  @MinDate(EARLIEST)
+  @MaxDate(LATEST)
   to?: Date;
 }
 

@@ -15,7 +15,7 @@ export class GoogleController {
 
   @Get()
   @Public()
-  @ApiQuery({ name: 'returnTo', required: false, description: 'A path of the front end, or a URL on an allowed origin' })
+  @ApiQuery({ name: 'returnTo', required: false, schema: { type: 'string', maxLength: 2000 }, description: 'A path of the front end, or a URL on an allowed origin (anything else, or longer: the front end)' })
   @ApiFoundResponse({ description: 'To Google, with state, PKCE (S256) and nonce' })
   start(@Req() req: Request, @Res() res: Response): void {
     this.google.start(req, res);

@@ -74,6 +74,9 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
   const logger = new Logger('Http');
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
+  // No automatic ETag (a SHA-1 of every body): API answers are `no-store`. Posts set their own
+  // strong ETag (their version, for If-Match), and Express still answers 304 to it.
+  app.set('etag', false);
   // X-Forwarded-* is believed only for the configured number of proxy hops (0: never), so
   // rate limits and logs see the real client, and a forged header changes nothing.
   app.set('trust proxy', config.app.trustProxyHops);

@@ -178,7 +178,7 @@ describe('API8 headers, CORS, transport and inventory', () => {
       });
       expect(listOf(res.headers.vary)).toContain('origin');
       expect(listOf(res.headers['access-control-allow-methods'])).toEqual(['delete', 'get', 'patch', 'post', 'put']);
-      expect(listOf(res.headers['access-control-allow-headers'])).toEqual(['authorization', 'content-type', 'x-api-key', 'x-request-id']);
+      expect(listOf(res.headers['access-control-allow-headers'])).toEqual(['authorization', 'content-type', 'if-match', 'x-api-key', 'x-request-id']);
     });
 
     it('CORS-01 never answers with a wildcard origin', async () => {

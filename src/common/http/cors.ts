@@ -11,8 +11,9 @@ export function corsOptions(allowedOrigins: string[]): CorsOptions {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', REQUEST_ID_HEADER],
-    exposedHeaders: ['X-Total-Count', REQUEST_ID_HEADER, 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+    // If-Match: optimistic concurrency on posts (README, Concurrent edits), beyond SPEC §6's list.
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', REQUEST_ID_HEADER, 'If-Match'],
+    exposedHeaders: ['X-Total-Count', 'ETag', REQUEST_ID_HEADER, 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
     maxAge: 86_400,
   };
 }

@@ -9,6 +9,7 @@ export function toPostResponse(row: PostRow): PostResponseDto {
     content: row.content,
     tags: row.tags,
     isPublished: row.isPublished,
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -7,6 +7,7 @@ export const POST_SELECT = {
   content: true,
   tags: true,
   isPublished: true,
+  version: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.PostSelect;

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
 import type { Paginated } from '../../common/pagination/paginated.js';
@@ -10,6 +17,9 @@ import { CreatePostDto } from './dto/create-post.dto.js';
 import { ListPostsQueryDto } from './dto/list-posts-query.dto.js';
 import { PostResponseDto } from './dto/post-response.dto.js';
 import { UpdatePostDto } from './dto/update-post.dto.js';
+import { ConditionalWrite, IfMatch } from './if-match.decorator.js';
+import { ETAG_HEADER_DOC, SendsPostETag } from './post-etag.interceptor.js';
+import type { VersionPrecondition } from './post.etag.js';
 import { PostsService } from './posts.service.js';
 
 @ApiTags('posts')
@@ -19,22 +29,28 @@ export class PostsController {
 
   @Post()
   @Authenticated({ permissions: ['posts:create'], apiKeyScope: 'posts:write' })
-  @ApiCreatedResponse({ type: PostResponseDto })
+  @SendsPostETag()
+  @ApiCreatedResponse({ type: PostResponseDto, headers: ETAG_HEADER_DOC })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreatePostDto): Promise<PostResponseDto> {
     return this.posts.create(user, dto);
   }
 
   @Get()
   @Authenticated({ permissions: ['posts:read:published'], apiKeyScope: 'posts:read' })
-  @ApiOkResponse({ type: [PostResponseDto], description: 'Published posts and your own drafts' })
-  @ApiHeader({ name: 'X-Total-Count', description: 'Total matching posts (response header)' })
+  @ApiOkResponse({
+    type: [PostResponseDto],
+    description: 'Published posts and your own drafts',
+    headers: { 'X-Total-Count': { description: 'Total matching posts', schema: { type: 'integer', format: 'int64', minimum: 0, maximum: 9_007_199_254_740_991 } } },
+  })
   list(@CurrentUser() user: AuthUser, @Query() query: ListPostsQueryDto): Promise<Paginated<PostResponseDto>> {
     return this.posts.list(user, query);
   }
 
   @Get(':id')
   @Authenticated({ apiKeyScope: 'posts:read' })
-  @ApiOkResponse({ type: PostResponseDto })
+  @SendsPostETag()
+  @ApiOkResponse({ type: PostResponseDto, headers: ETAG_HEADER_DOC })
+  @ApiNotModifiedResponse({ description: 'If-None-Match names the current ETag: the copy the client holds is current' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   findOne(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<PostResponseDto> {
     return this.posts.findOne(user, id);
@@ -42,18 +58,26 @@ export class PostsController {
 
   @Patch(':id')
   @Authenticated({ apiKeyScope: 'posts:write' })
-  @ApiOkResponse({ type: PostResponseDto })
+  @SendsPostETag()
+  @ConditionalWrite()
+  @ApiOkResponse({ type: PostResponseDto, headers: ETAG_HEADER_DOC })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdatePostDto): Promise<PostResponseDto> {
-    return this.posts.update(user, id, dto);
+  update(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @IfMatch() expected: VersionPrecondition,
+    @Body() dto: UpdatePostDto,
+  ): Promise<PostResponseDto> {
+    return this.posts.update(user, id, dto, expected);
   }
 
   @Delete(':id')
   @Authenticated({ apiKeyScope: 'posts:write' })
+  @ConditionalWrite()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
-    return this.posts.remove(user, id);
+  remove(@CurrentUser() user: AuthUser, @UuidParam() id: string, @IfMatch() expected: VersionPrecondition): Promise<void> {
+    return this.posts.remove(user, id, expected);
   }
 }

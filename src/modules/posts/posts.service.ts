@@ -7,10 +7,11 @@ import type { ListPostsQueryDto } from './dto/list-posts-query.dto.js';
 import type { PostResponseDto } from './dto/post-response.dto.js';
 import type { UpdatePostDto } from './dto/update-post.dto.js';
 import { stripHtml } from './html-sanitizer.js';
+import type { VersionPrecondition } from './post.etag.js';
 import { toPostResponse } from './post.mapper.js';
 import { PostPolicy } from './post.policy.js';
 import type { PostRow } from './post.select.js';
-import { PostNotFoundError } from './posts.errors.js';
+import { PostChangedError, PostNotFoundError } from './posts.errors.js';
 import { PostsRepository, type PostWrite } from './posts.repository.js';
 
 function sanitized<T extends PostWrite>(dto: T): T {
@@ -45,16 +46,28 @@ export class PostsService {
     return toPostResponse(post);
   }
 
-  async update(user: AuthUser, id: string, dto: UpdatePostDto): Promise<PostResponseDto> {
+  /**
+   * Permission first, precondition second (RFC 9110 §13.2.2): someone who may not write the post
+   * gets the same 403/404 whatever If-Match they send, so it tells them nothing about versions.
+   * The ownership check may run on a read: the author of a post never changes.
+   */
+  async update(user: AuthUser, id: string, dto: UpdatePostDto, expected: VersionPrecondition): Promise<PostResponseDto> {
     const post = await this.load(id);
     if (!PostPolicy.canUpdate(user, post)) throw new ForbiddenError();
-    return toPostResponse(await this.posts.update(id, sanitized(dto)));
+    const updated = await this.posts.updateIfVersion(id, sanitized(dto), expected);
+    if (!updated) throw await this.writeRefused(id);
+    return toPostResponse(updated);
   }
 
-  async remove(user: AuthUser, id: string): Promise<void> {
+  async remove(user: AuthUser, id: string, expected: VersionPrecondition): Promise<void> {
     const post = await this.load(id);
     if (!PostPolicy.canDelete(user, post)) throw new ForbiddenError();
-    await this.posts.delete(id);
+    if (!(await this.posts.deleteIfVersion(id, expected))) throw await this.writeRefused(id);
+  }
+
+  /** Why a conditional write matched no row: the post is gone (404) or has another version (412). */
+  private async writeRefused(id: string): Promise<PostNotFoundError | PostChangedError> {
+    return (await this.posts.exists(id)) ? new PostChangedError() : new PostNotFoundError();
   }
 
   private async load(id: string): Promise<PostRow> {

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { trimString } from '../../../common/http/transforms.js';
 
-/** Limits from the seeds: title 3..200, content up to 50,000, at most 10 tags. authorId comes from the token. */
+/** Optional fields may be left out, never null. Limits from the seeds: title 3..200, content up to 50,000, at most 10 tags. authorId comes from the token. */
 export class CreatePostDto {
   @ApiProperty({ minLength: 3, maxLength: 200 })
   @Transform(trimString)
@@ -16,8 +16,8 @@ export class CreatePostDto {
   @MaxLength(50_000)
   content!: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 10, description: 'Each 1..50 characters' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 10 })
+  @ValidateIf((_dto: unknown, value: unknown) => value !== undefined)
   @IsArray()
   @ArrayMaxSize(10)
   @IsString({ each: true })
@@ -25,7 +25,7 @@ export class CreatePostDto {
   tags?: string[];
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @ValidateIf((_dto: unknown, value: unknown) => value !== undefined)
   @IsBoolean()
   isPublished?: boolean;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { trimString } from '../../../common/http/transforms.js';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto.js';
 
@@ -10,5 +10,7 @@ export class ListPostsQueryDto extends PaginationQueryDto {
   @Transform(trimString)
   @IsString()
   @Length(1, 200)
+  // eslint-disable-next-line no-control-regex -- PostgreSQL text cannot hold NUL: a 400, not a 500
+  @Matches(/^[^\u0000]*$/, { message: 'q must not contain NUL' })
   q?: string;
 }

@@ -19,6 +19,15 @@ export class PostResponseDto {
   @ApiProperty()
   isPublished!: boolean;
 
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 2_147_483_647,
+    description: 'Bumped by every write. The ETag is this number in quotes: a list reader can send If-Match without a GET first.',
+  })
+  version!: number;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 

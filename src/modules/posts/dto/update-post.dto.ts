@@ -1,4 +1,5 @@
 import { PartialType } from '@nestjs/swagger';
 import { CreatePostDto } from './create-post.dto.js';
 
-export class UpdatePostDto extends PartialType(CreatePostDto) {}
+/** Every field optional, but none may be null: `"title": null` is a 400, not an empty title. */
+export class UpdatePostDto extends PartialType(CreatePostDto, { skipNullProperties: false }) {}

@@ -15,6 +15,7 @@ import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { SessionStateModule } from './modules/auth/tokens/session-state.module.js';
 import { PostsModule } from './modules/posts/posts.module.js';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
@@ -30,6 +31,7 @@ import { UsersModule } from './modules/users/users.module.js';
     MailModule,
     RateLimitModule,
     AuthorizationModule,
+    SessionStateModule,
     AuthModule,
     UsersModule,
     ApiKeysModule,

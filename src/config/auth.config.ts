@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { intVar, listVar } from './env.js';
@@ -20,6 +21,10 @@ export const authEnvSchema = z.object({
   ARGON2_MEMORY_KIB: intVar(ARGON2_MIN.memoryKiB, ARGON2_MIN.memoryKiB, 1_048_576),
   ARGON2_TIME_COST: intVar(ARGON2_MIN.timeCost, ARGON2_MIN.timeCost, 20),
   ARGON2_PARALLELISM: intVar(ARGON2_MIN.parallelism, ARGON2_MIN.parallelism, 16),
+  // Hashes computed at once (default: all cores but one, so a login storm cannot starve reads)
+  // and callers allowed to wait for one; past that, 503.
+  ARGON2_MAX_CONCURRENCY: intVar(Math.max(1, availableParallelism() - 1), 1, 64),
+  ARGON2_MAX_WAITING: intVar(256, 0, 100_000),
 });
 
 export type AuthSettings = {
@@ -32,7 +37,7 @@ export type AuthSettings = {
   clockToleranceSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
-  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxWaiting: number };
 };
 
 type KeyLoad<T> = { key?: T; problem?: string };
@@ -69,7 +74,13 @@ export function loadAuthSettings(e: z.infer<typeof authEnvSchema>): { settings?:
       clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       sessionAbsoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
-      argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+      argon2: {
+        memoryCost: e.ARGON2_MEMORY_KIB,
+        timeCost: e.ARGON2_TIME_COST,
+        parallelism: e.ARGON2_PARALLELISM,
+        maxConcurrency: e.ARGON2_MAX_CONCURRENCY,
+        maxWaiting: e.ARGON2_MAX_WAITING,
+      },
     },
   };
 }

@@ -11,7 +11,7 @@ import { AppConfig } from '../../src/config/app-config.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { MailService } from '../../src/modules/mail/mail.service.js';
 import { useTestApp } from '../setup/create-test-app.js';
-import { API, bearer, createUser, login, strongPassword, uniqueEmail } from '../setup/factories.js';
+import { API, bearer, createUser, login, settleAuthState, strongPassword, uniqueEmail } from '../setup/factories.js';
 import { uniqueKeyPrefix } from './support/live-app.js';
 
 type Tokens = { accessToken: string; refreshToken: string };
@@ -306,6 +306,7 @@ describe('API2 password reset and change (security)', () => {
       expect(session.expiresAt.getTime() - session.createdAt.getTime()).toBeLessThanOrEqual(config().auth.sessionAbsoluteTtlSeconds * 1000 + 1000);
       expect((await api.me(user.accessToken)).status).toBe(200);
       await prisma().session.update({ where: { id: sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      await settleAuthState(getApp());
       await expectDead(user);
     });
 

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { Role } from '../../src/generated/prisma/enums.js';
+import { SessionStateCache } from '../../src/modules/auth/tokens/session-state.cache.js';
 
 export type TestUser = {
   id: string;
@@ -59,3 +60,11 @@ export async function createPost(
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * After a test changes sessions or users with direct SQL (rather than through the API, which
+ * waits by itself): returns once the app's in-memory session view has heard about it.
+ */
+export function settleAuthState(app: INestApplication): Promise<void> {
+  return app.get(SessionStateCache).settle();
+}

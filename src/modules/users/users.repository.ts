@@ -11,7 +11,10 @@ import {
 /** Serializes every role change: two concurrent demotions cannot both see "another admin left". */
 const ROLE_CHANGE_LOCK = 7_020_001;
 
-export type RoleChangeResult = 'changed' | 'not-found' | 'last-admin';
+export type RoleChangeResult = 'changed' | 'not-found' | 'last-admin' | 'actor-not-allowed';
+
+/** Who asks (and which roles may change roles), whose role changes, to what. */
+export type RoleChange = { actorId: string; managerRoles: readonly Role[]; id: string; role: Role };
 
 @Injectable()
 export class UsersRepository {
@@ -53,12 +56,17 @@ export class UsersRepository {
   }
 
   /**
-   * Changes a role and ends every session of that user in one transaction, under a lock so the
-   * last admin can never be demoted, however many demotions race.
+   * Changes a role and ends every session of that user in one transaction, under a lock that
+   * every role change takes, so each one reads what the previous one committed. The last admin
+   * can never be demoted, however many demotions race (a lone conditional UPDATE would not do:
+   * under READ COMMITTED two of them each still see the other's admin). The actor's own role is
+   * read under the lock too: an admin demoted a moment ago cannot finish a change already in flight.
    */
-  changeRole(id: string, role: Role): Promise<RoleChangeResult> {
+  changeRole({ actorId, managerRoles, id, role }: RoleChange): Promise<RoleChangeResult> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROLE_CHANGE_LOCK})`;
+      const actor = await tx.user.findUnique({ where: { id: actorId }, select: { role: true } });
+      if (!actor || !managerRoles.includes(actor.role)) return 'actor-not-allowed';
       const user = await tx.user.findUnique({ where: { id }, select: { role: true } });
       if (!user) return 'not-found';
       if (user.role === Role.ADMIN && role !== Role.ADMIN) {

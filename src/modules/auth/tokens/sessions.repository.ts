@@ -2,17 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../../database/prisma.service.js';
 import type { Prisma } from '../../../generated/prisma/client.js';
 import type { Plan, Role } from '../../../generated/prisma/enums.js';
+import { SessionStateCache, type LiveSession } from './session-state.cache.js';
 
-const REFRESH_LOOKUP_SELECT = {
-  id: true,
-  rotatedAt: true,
-  expiresAt: true,
-  session: {
-    select: { id: true, userId: true, revokedAt: true, expiresAt: true, user: { select: { role: true } } },
-  },
-} as const satisfies Prisma.RefreshTokenSelect;
-
-export type RefreshTokenLookup = Prisma.RefreshTokenGetPayload<{ select: typeof REFRESH_LOOKUP_SELECT }>;
+export type RefreshTokenLookup = {
+  id: string;
+  rotatedAt: Date | null;
+  expiresAt: Date;
+  session: { id: string; userId: string; revokedAt: Date | null; expiresAt: Date; user: { role: Role } };
+};
 
 const SESSION_LIST_SELECT = {
   id: true,
@@ -36,7 +33,10 @@ export type NewSession = {
 
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly liveSessions: SessionStateCache,
+  ) {}
 
   async create(s: NewSession): Promise<string> {
     const session = await this.prisma.session.create({
@@ -52,35 +52,63 @@ export class SessionsRepository {
     return session.id;
   }
 
-  findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup | null> {
-    return this.prisma.refreshToken.findUnique({ where: { tokenHash }, select: REFRESH_LOOKUP_SELECT });
+  /** The token, its session and the user's role: one join (refresh is a hot path, see docs/BENCHMARKS.md). */
+  async findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup | null> {
+    const rows = await this.prisma.$queryRaw<
+      { id: string; rotatedAt: Date | null; expiresAt: Date; sessionId: string; userId: string; revokedAt: Date | null; sessionExpiresAt: Date; role: Role }[]
+    >`
+      SELECT t.id, t.rotated_at AS "rotatedAt", t.expires_at AS "expiresAt", s.id AS "sessionId", s.user_id AS "userId",
+             s.revoked_at AS "revokedAt", s.expires_at AS "sessionExpiresAt", u.role::text AS role
+      FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+      WHERE t.token_hash = ${tokenHash}`;
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      rotatedAt: r.rotatedAt,
+      expiresAt: r.expiresAt,
+      session: { id: r.sessionId, userId: r.userId, revokedAt: r.revokedAt, expiresAt: r.sessionExpiresAt, user: { role: r.role } },
+    };
   }
 
   /**
-   * Compare-and-swap rotation: marks the presented token rotated only if nobody has yet, and
-   * adds its successor, in one transaction. A racing second refresh finds nothing to swap.
+   * Compare-and-swap rotation: marks the presented token rotated only if nobody has yet, adds its
+   * successor and touches the session, in one statement (so atomically, in one round trip). A
+   * racing second refresh finds nothing to swap, and adds nothing.
    */
-  rotate(tokenId: string, sessionId: string, next: { tokenHash: string; expiresAt: Date }): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const now = new Date();
-      const swapped = await tx.refreshToken.updateMany({ where: { id: tokenId, rotatedAt: null }, data: { rotatedAt: now } });
-      if (swapped.count !== 1) return false;
-      await tx.refreshToken.create({ data: { sessionId, ...next }, select: { id: true } });
-      await tx.session.update({ where: { id: sessionId }, data: { lastUsedAt: now }, select: { id: true } });
-      return true;
-    });
+  async rotate(tokenId: string, sessionId: string, next: { tokenHash: string; expiresAt: Date }): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ swapped: bigint }[]>`
+      WITH swapped AS (
+        UPDATE refresh_tokens SET rotated_at = now()
+        WHERE id = ${tokenId}::uuid AND session_id = ${sessionId}::uuid AND rotated_at IS NULL
+        RETURNING session_id
+      ), successor AS (
+        INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at)
+        SELECT gen_random_uuid(), session_id, ${next.tokenHash}, ${next.expiresAt} FROM swapped
+      ), touched AS (
+        UPDATE sessions SET last_used_at = now() WHERE id IN (SELECT session_id FROM swapped)
+      )
+      SELECT count(*) AS swapped FROM swapped`;
+    return Number(rows[0]?.swapped ?? 0) === 1;
   }
 
   /**
    * The per-request revocation check of access tokens: the session's user's current role and plan
-   * if the session is alive and belongs to that user, else null. One primary-key query.
+   * if the session is alive and belongs to that user, else null. Served from SessionStateCache
+   * while its listener is up; otherwise (and on a miss) one primary-key join on the database.
    */
   async activeSessionUser(sessionId: string, userId: string): Promise<{ role: Role; plan: Plan } | null> {
-    const s = await this.prisma.session.findUnique({
-      where: { id: sessionId },
-      select: { userId: true, revokedAt: true, expiresAt: true, user: { select: { role: true, plan: true } } },
-    });
-    return s && s.userId === userId && s.revokedAt === null && s.expiresAt > new Date() ? s.user : null;
+    const cached = this.liveSessions.get(sessionId);
+    if (cached) return cached.userId === userId ? { role: cached.role, plan: cached.plan } : null;
+    const generation = this.liveSessions.snapshot();
+    const rows = await this.prisma.$queryRaw<LiveSession[]>`
+      SELECT s.user_id AS "userId", s.expires_at AS "expiresAt", u.role::text AS role, u.plan::text AS plan
+      FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ${sessionId}::uuid AND s.revoked_at IS NULL AND s.expires_at > now()`;
+    const live = rows[0];
+    if (!live) return null;
+    this.liveSessions.remember(sessionId, live, generation);
+    return live.userId === userId ? { role: live.role, plan: live.plan } : null;
   }
 
   async revoke(where: Prisma.SessionWhereInput, reason: string): Promise<number> {
@@ -88,6 +116,8 @@ export class SessionsRepository {
       where: { ...where, revokedAt: null },
       data: { revokedAt: new Date(), revokedReason: reason },
     });
+    // The next request on this instance must already be refused, not only after the notice lands.
+    if (result.count > 0) await this.liveSessions.settle();
     return result.count;
   }
 

@@ -17,4 +17,8 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+# The heap is bounded (see docs/BENCHMARKS.md): the app lives in under 200 MB. Raise both for a
+# bigger container or a bigger app; keep in step with package.json's start:prod. glibc returns
+# argon2's 19 MiB buffers to the system at once instead of keeping one per thread-pool thread.
+ENV MALLOC_MMAP_THRESHOLD_=131072
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=128", "dist/src/main.js"]

@@ -6,12 +6,23 @@ import { ensureMfaKey, ensureSigningKey } from '../generate-keys.js';
 import { dropDatabase, ensureDatabase, migrateDeploy } from './database-admin.js';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 
+/** The V8 flags of `npm run start:prod` and the Dockerfile: a bounded heap (docs/BENCHMARKS.md). */
+export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=128'];
+/**
+ * And their environment: glibc hands buffers over 128 kB (argon2's 19 MiB) back to the system
+ * when freed, instead of keeping one per libuv thread (about 80 MB more after a login storm).
+ */
+export const PRODUCTION_NODE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
 export type RunningApp = {
   url: string;
   databaseUrl: string;
   child: ChildProcess;
   /** The signing key the app uses (benchmarks verify its tokens elsewhere too). */
   keyFile: string;
+  mfaKeys: string;
+  /** The PostgreSQL server this run started, when it started one (no DATABASE_URL, or ownPostgres). */
+  postgres?: RunningPostgres;
   /** The app's exit code, once it has exited. */
   exited: Promise<number | null>;
   stop: () => Promise<void>;
@@ -29,32 +40,51 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 30_0
 }
 
 /**
- * Starts the production build (`dist/src/main.js`, so run `npm run build` first) as a child
- * process on a fresh database: an embedded PostgreSQL unless DATABASE_URL is set. For scans,
+ * Starts the production build (`dist/src/main.js`, so run `npm run build` first) with the
+ * production V8 flags, as a child process on a fresh database: an embedded PostgreSQL unless
+ * DATABASE_URL is set (or `ownPostgres`, for tests that stop and start the server). For scans,
  * benchmarks and resilience runs, which must exercise the real server, not an in-process app.
+ * `alongside` starts another instance on the same database, keys and Redis namespace (its stop()
+ * stops that instance only).
  */
-export async function startAppProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningApp> {
+export async function startAppProcess(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  options: { ownPostgres?: boolean; alongside?: RunningApp } = {},
+): Promise<RunningApp> {
+  const first = options.alongside;
   const scratch = mkdtempSync(join(tmpdir(), 'secure-api-run-'));
   let embedded: RunningPostgres | undefined;
-  if (!process.env.DATABASE_URL) embedded = await startEmbeddedPostgres(join(scratch, 'pg'), false);
-  const serverUrl = process.env.DATABASE_URL ?? embedded!.url('postgres');
-  const database = `run_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const databaseUrl = await ensureDatabase(serverUrl, database);
-  migrateDeploy(databaseUrl);
+  let serverUrl = '';
+  let database = '';
+  let databaseUrl: string;
+  let keyFile: string;
+  let mfaKeys: string;
+  if (first) {
+    ({ databaseUrl, keyFile, mfaKeys } = first);
+  } else {
+    if (!process.env.DATABASE_URL || options.ownPostgres) embedded = await startEmbeddedPostgres(join(scratch, 'pg'), false);
+    serverUrl = embedded?.url('postgres') ?? process.env.DATABASE_URL!;
+    database = `run_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    databaseUrl = await ensureDatabase(serverUrl, database);
+    migrateDeploy(databaseUrl);
+    keyFile = ensureSigningKey(join(scratch, 'keys'));
+    mfaKeys = ensureMfaKey(join(scratch, 'keys'));
+  }
   const port = await freePort();
-  const keyFile = ensureSigningKey(join(scratch, 'keys'));
-  const child = spawn(process.execPath, [...nodeArgs, resolve('dist/src/main.js')], {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...nodeArgs, resolve('dist/src/main.js')], {
     env: {
       ...process.env,
+      ...PRODUCTION_NODE_ENV,
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
       // A shared Redis (REDIS_URL) keeps counters across runs: each run gets its own namespace.
-      RATE_LIMIT_KEY_PREFIX: `run-${database}`,
+      RATE_LIMIT_KEY_PREFIX: `run-${new URL(databaseUrl).pathname.slice(1)}`,
       DATABASE_URL: databaseUrl,
       JWT_PRIVATE_KEY_FILE: keyFile,
-      MFA_ENCRYPTION_KEYS: ensureMfaKey(join(scratch, 'keys')),
+      MFA_ENCRYPTION_KEYS: mfaKeys,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -64,6 +94,7 @@ export async function startAppProcess(env: Record<string, string> = {}, nodeArgs
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+    if (first) return;
     if (embedded) await embedded.stop();
     else await dropDatabase(serverUrl, database);
   };
@@ -73,5 +104,5 @@ export async function startAppProcess(env: Record<string, string> = {}, nodeArgs
     await stop();
     throw err;
   }
-  return { url, databaseUrl, child, keyFile, exited, stop };
+  return { url, databaseUrl, child, keyFile, mfaKeys, postgres: embedded, exited, stop };
 }

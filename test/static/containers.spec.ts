@@ -33,6 +33,17 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('the production V8 flags (a bounded heap, docs/BENCHMARKS.md)', () => {
+  it('are the same in the Dockerfile, npm run start:prod and the process the benchmark and resilience runs start', async () => {
+    const { PRODUCTION_NODE_ENV, PRODUCTION_NODE_FLAGS } = await import('../../scripts/lib/app-process.js');
+    const startProd = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'];
+    const envPrefix = Object.entries(PRODUCTION_NODE_ENV).map(([k, v]) => `${k}=${v} `).join('');
+    expect(startProd).toBe(`${envPrefix}node ${PRODUCTION_NODE_FLAGS.join(' ')} dist/src/main.js`);
+    for (const [k, v] of Object.entries(PRODUCTION_NODE_ENV)) expect(finalStage).toContain(`ENV ${k}=${v}`);
+    expect(finalStage).toContain(`CMD ${JSON.stringify(['node', ...PRODUCTION_NODE_FLAGS, 'dist/src/main.js'])}`.replace(/","/g, '", "'));
+  });
+});
+
 describe('docker-compose.yml', () => {
   const api = compose.services.api ?? {};
 

@@ -1,6 +1,6 @@
 // Jest 30 in native ESM mode (run through `node --experimental-vm-modules`), TypeScript compiled
 // by @swc/jest with the same decorator settings as the build.
-const transform = {
+export const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
     {
@@ -15,7 +15,7 @@ const transform = {
   ],
 };
 
-const common = {
+export const common = {
   rootDir: '.',
   transform,
   extensionsToTreatAsEsm: ['.ts'],

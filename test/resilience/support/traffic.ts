@@ -1,0 +1,226 @@
+/**
+ * Mixed authenticated traffic for the resilience runs: virtual users that read, write, refresh
+ * and log in over keep-alive HTTP, recording every outcome (status, duration, connection error)
+ * and every post the API acknowledged with a 201, so the run can check nothing was lost.
+ */
+import http from 'node:http';
+import pg from 'pg';
+
+export type Outcome = {
+  op: Operation;
+  /** ms since the traffic started */
+  startedAt: number;
+  ms: number;
+  /** 0 when the connection failed (no HTTP response) */
+  status: number;
+  error?: string;
+  body?: string;
+};
+
+export type Operation = 'get-post' | 'list-posts' | 'create-post' | 'refresh' | 'login' | 'me';
+
+type Credentials = { email: string; password: string; id: string; accessToken: string; refreshToken: string };
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'x-forwarded-proto': 'https' };
+const PASSWORD = 'Resilience run passphrase 42!';
+
+/** Weights of the mix: mostly reads, a steady stream of writes, refreshes and some logins. */
+const DEFAULT_MIX: [Operation, number][] = [
+  ['get-post', 40],
+  ['list-posts', 15],
+  ['me', 10],
+  ['create-post', 20],
+  ['refresh', 12],
+  ['login', 3],
+];
+
+export type HttpReply = { status: number; body: string; error?: string };
+
+export class HttpClient {
+  private readonly agent: http.Agent;
+
+  constructor(
+    private readonly baseUrl: () => string,
+    maxSockets: number,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets });
+  }
+
+  send(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<HttpReply> {
+    const headers: Record<string, string> = { ...JSON_HEADERS };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    return new Promise((resolve) => {
+      const req = http.request(`${this.baseUrl()}${path}`, { method, agent: this.agent, headers, timeout: this.timeoutMs }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', (err) => resolve({ status: 0, body, error: err.message }));
+      });
+      req.on('timeout', () => req.destroy(new Error('client timeout')));
+      req.on('error', (err) => resolve({ status: 0, body: '', error: (err as NodeJS.ErrnoException).code ?? err.message }));
+      req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Registers `count` users through the API (rate limits must allow it) and logs each in. */
+export async function signUpUsers(client: HttpClient, count: number, tag: string): Promise<Credentials[]> {
+  const users: Credentials[] = [];
+  for (let i = 0; i < count; i++) {
+    const email = `${tag}-${i}-${Date.now().toString(36)}@example.com`;
+    const reg = await client.send('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name: `Resilience ${i}` } });
+    if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.body}`);
+    const login = await client.send('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } });
+    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.body}`);
+    const tokens = JSON.parse(login.body) as { accessToken: string; refreshToken: string };
+    users.push({ email, password: PASSWORD, id: (JSON.parse(reg.body) as { id: string }).id, ...tokens });
+  }
+  return users;
+}
+
+export type TrafficReport = {
+  outcomes: Outcome[];
+  /** Every post the API answered 201 for, with the author it was created for. */
+  acknowledgedPosts: { id: string; authorId: string }[];
+};
+
+/**
+ * Runs `users.length` virtual users (one connection each) until `stop()` resolves, against the
+ * URL `baseUrl()` returns at each request (so a test can point traffic elsewhere).
+ */
+export async function runTraffic(options: {
+  client: HttpClient;
+  users: Credentials[];
+  postIds: string[];
+  until: Promise<void>;
+  mix?: [Operation, number][];
+  /** performance.now() that `startedAt` counts from (default: now). */
+  origin?: number;
+}): Promise<TrafficReport> {
+  const { client, users, postIds } = options;
+  const mix = options.mix ?? DEFAULT_MIX;
+  const total = mix.reduce((n, [, w]) => n + w, 0);
+  const outcomes: Outcome[] = [];
+  const acknowledgedPosts: { id: string; authorId: string }[] = [];
+  const t0 = options.origin ?? performance.now();
+  let stopped = false;
+  void options.until.then(() => (stopped = true));
+
+  const pick = (): Operation => {
+    let r = Math.random() * total;
+    for (const [op, w] of mix) if ((r -= w) < 0) return op;
+    return mix[0]![0];
+  };
+
+  async function step(user: Credentials, op: Operation, n: number): Promise<void> {
+    const startedAt = performance.now() - t0;
+    let reply: HttpReply;
+    switch (op) {
+      case 'get-post':
+        reply = await client.send('GET', `/api/v1/posts/${postIds[n % postIds.length]}`, { token: user.accessToken });
+        break;
+      case 'list-posts':
+        reply = await client.send('GET', '/api/v1/posts?limit=20', { token: user.accessToken });
+        break;
+      case 'me':
+        reply = await client.send('GET', '/api/v1/users/me', { token: user.accessToken });
+        break;
+      case 'create-post':
+        reply = await client.send('POST', '/api/v1/posts', {
+          token: user.accessToken,
+          body: { title: `Resilience ${n}`, content: `Written under load by ${user.email}`, tags: ['load'], isPublished: n % 2 === 0 },
+        });
+        if (reply.status === 201) acknowledgedPosts.push({ id: (JSON.parse(reply.body) as { id: string }).id, authorId: user.id });
+        break;
+      case 'refresh':
+        reply = await client.send('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+        if (reply.status === 200) Object.assign(user, pickTokens(reply.body));
+        break;
+      case 'login':
+        reply = await client.send('POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
+        if (reply.status === 200) Object.assign(user, pickTokens(reply.body));
+        break;
+    }
+    outcomes.push({
+      op,
+      startedAt,
+      ms: performance.now() - t0 - startedAt,
+      status: reply.status,
+      ...(reply.error ? { error: reply.error } : {}),
+      ...(reply.status >= 500 || reply.status === 0 ? { body: reply.body.slice(0, 300) } : {}),
+    });
+    // A refresh token lost to an outage (its rotation committed, the answer never arrived) is
+    // refused as reuse, which ends the session: sign in again, as a client would.
+    if (reply.status === 401) {
+      const again = await client.send('POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
+      if (again.status === 200) Object.assign(user, pickTokens(again.body));
+    }
+  }
+
+  await Promise.all(
+    users.map(async (user) => {
+      for (let n = 0; !stopped; n++) await step(user, pick(), n);
+    }),
+  );
+  return { outcomes, acknowledgedPosts };
+}
+
+function pickTokens(body: string): { accessToken: string; refreshToken: string } {
+  const { accessToken, refreshToken } = JSON.parse(body) as { accessToken: string; refreshToken: string };
+  return { accessToken, refreshToken };
+}
+
+/** Posts acknowledged with a 201 that are missing from the database or carry another author. */
+export async function lostWrites(databaseUrl: string, posts: { id: string; authorId: string }[]): Promise<string[]> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const found = new Map<string, string>();
+    for (let i = 0; i < posts.length; i += 1000) {
+      const ids = posts.slice(i, i + 1000).map((p) => p.id);
+      const rows = await db.query<{ id: string; author_id: string }>('SELECT id, author_id FROM posts WHERE id = ANY($1::uuid[])', [ids]);
+      for (const r of rows.rows) found.set(r.id, r.author_id);
+    }
+    return posts.filter((p) => found.get(p.id) !== p.authorId).map((p) => p.id);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Published posts to read, seeded straight into the database. */
+export async function seedPosts(databaseUrl: string, authorId: string, count: number): Promise<string[]> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const rows = await db.query<{ id: string }>(
+      `INSERT INTO posts (id, author_id, title, content, tags, is_published, updated_at)
+       SELECT gen_random_uuid(), $1, 'Seeded ' || i, 'Seeded for the resilience run', ARRAY['seed'], true, now()
+       FROM generate_series(1, $2::int) i RETURNING id`,
+      [authorId, count],
+    );
+    return rows.rows.map((r) => r.id);
+  } finally {
+    await db.end();
+  }
+}
+
+export function summarize(outcomes: Outcome[]): { total: number; byStatus: Record<string, number>; connectionErrors: number; p99Ms: number; maxMs: number; rps: number } {
+  const byStatus: Record<string, number> = {};
+  for (const o of outcomes) byStatus[String(o.status)] = (byStatus[String(o.status)] ?? 0) + 1;
+  const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  const span = outcomes.length ? Math.max(...outcomes.map((o) => o.startedAt + o.ms)) / 1000 : 1;
+  return {
+    total: outcomes.length,
+    byStatus,
+    connectionErrors: outcomes.filter((o) => o.status === 0).length,
+    p99Ms: Math.round(ms[Math.floor(ms.length * 0.99)] ?? 0),
+    maxMs: Math.round(ms.at(-1) ?? 0),
+    rps: Math.round(outcomes.length / span),
+  };
+}

@@ -59,17 +59,10 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     const res = ctx.switchToHttp().getResponse<Response>();
     for (const check of this.checksFor(req, meta?.policy)) {
       try {
-        const outcome = await check.limiter.consume(check.key);
-        this.unavailableSince = undefined;
+        const outcome = await this.consume(ctx, check);
         if (check.headers) setRateLimitHeaders(res, check.budget, outcome);
-      } catch (caught) {
-        let rejection = caught;
-        if (!isOverLimit(rejection)) {
-          this.storeUnavailable(ctx, rejection);
-          rejection = await this.fallback(check).then(() => undefined, (r: unknown) => r);
-          if (rejection === undefined) continue;
-        }
-        if (!isOverLimit(rejection)) throw new ServiceUnavailableError();
+      } catch (rejection) {
+        if (!isOverLimit(rejection)) throw rejection;
         // A 429 always reports the budget that refused it.
         setRateLimitHeaders(res, check.budget, rejection);
         throw this.limited(req, rejection);
@@ -118,6 +111,25 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     return limiter;
   }
 
+  /**
+   * Spends one point of the check's budget in the shared store. If the store is unreachable:
+   * public routes get 503 (fail closed), signed-in routes spend the same budget in this
+   * instance's memory. Rejects with the limiter's answer when the budget is spent.
+   */
+  private async consume(ctx: ExecutionContext, check: Check): Promise<RateLimiterRes> {
+    try {
+      const outcome = await check.limiter.consume(check.key);
+      this.unavailableSince = undefined;
+      return outcome;
+    } catch (err) {
+      if (isOverLimit(err)) throw err;
+      this.storeUnavailable(ctx, err);
+      const fallback = this.fallbacks.get(check.name);
+      if (!fallback) throw new ServiceUnavailableError();
+      return fallback.consume(check.key);
+    }
+  }
+
   /** Logs the outage; on a public route, refuses the request (503). */
   private storeUnavailable(ctx: ExecutionContext, err: unknown): void {
     // Once per 10 s at most: an outage must show in the log, not flood it.
@@ -134,12 +146,6 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     }
     const auth = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (auth?.kind !== 'authenticated') throw new ServiceUnavailableError();
-  }
-
-  /** The same budget, counted in this instance's memory (signed-in routes during a store outage). */
-  private fallback(check: Check): Promise<unknown> {
-    const limiter = this.fallbacks.get(check.name);
-    return limiter ? limiter.consume(check.key) : Promise.reject(new ServiceUnavailableError());
   }
 }
 

@@ -9,7 +9,6 @@
  * BENCH_ONLY (comma-separated scenario names), BENCH_PROFILE_DIR (the app writes a CPU profile).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -17,8 +16,9 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import argon2 from 'argon2';
-import pg from 'pg';
+import { generateOpaqueToken, hashToken } from '../src/modules/auth/tokens/opaque-token.js';
 import { startAppProcess } from './lib/app-process.js';
+import { withClient } from './lib/database-admin.js';
 import { freePort } from './lib/embedded-postgres.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -41,50 +41,47 @@ const HEADERS = { 'x-forwarded-proto': 'https', 'content-type': 'application/jso
 const authHeaders = (token: string) => ({ ...HEADERS, authorization: `Bearer ${token}` });
 
 async function seed(databaseUrl: string): Promise<void> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
   const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
-  await db.query(
-    `INSERT INTO users (id, email, name, password_hash, updated_at)
-     SELECT gen_random_uuid(), 'bench' || i || '@example.com', 'Bench ' || i, $1, now() FROM generate_series(1, 100) i`,
-    [hash],
-  );
-  // The benchmark user is on the enterprise plan (unlimited): the budget check still runs.
-  await db.query(`UPDATE users SET plan = 'ENTERPRISE' WHERE email = $1`, [EMAIL]);
-  await db.query(
-    `INSERT INTO posts (id, author_id, title, content, tags, is_published, created_at, updated_at)
-     SELECT gen_random_uuid(), u.id, 'Post ' || i, repeat('Benchmark content. ', 20), ARRAY['bench'], i % 4 <> 0,
-            now() - (i || ' seconds')::interval, now()
-     FROM generate_series(1, 10000) i
-     JOIN LATERAL (SELECT id FROM users ORDER BY id OFFSET (i % 100) LIMIT 1) u ON true`,
-  );
-  await db.end();
+  await withClient(databaseUrl, async (db) => {
+    await db.query(
+      `INSERT INTO users (id, email, name, password_hash, updated_at)
+       SELECT gen_random_uuid(), 'bench' || i || '@example.com', 'Bench ' || i, $1, now() FROM generate_series(1, 100) i`,
+      [hash],
+    );
+    // The benchmark user is on the enterprise plan (unlimited): the budget check still runs.
+    await db.query(`UPDATE users SET plan = 'ENTERPRISE' WHERE email = $1`, [EMAIL]);
+    await db.query(
+      `INSERT INTO posts (id, author_id, title, content, tags, is_published, created_at, updated_at)
+       SELECT gen_random_uuid(), u.id, 'Post ' || i, repeat('Benchmark content. ', 20), ARRAY['bench'], i % 4 <> 0,
+              now() - (i || ' seconds')::interval, now()
+       FROM generate_series(1, 10000) i
+       JOIN LATERAL (SELECT id FROM users ORDER BY id OFFSET (i % 100) LIMIT 1) u ON true`,
+    );
+  });
 }
 
 async function firstPublishedPostOfAnother(databaseUrl: string): Promise<string> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  const row = await db.query<{ id: string }>(
-    'SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id WHERE u.email <> $1 AND p.is_published ORDER BY p.created_at DESC LIMIT 1',
-    [EMAIL],
+  const row = await withClient(databaseUrl, (db) =>
+    db.query<{ id: string }>(
+      'SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id WHERE u.email <> $1 AND p.is_published ORDER BY p.created_at DESC LIMIT 1',
+      [EMAIL],
+    ),
   );
-  await db.end();
   return row.rows[0]?.id ?? '';
 }
 
 /** `count` fresh sessions of the benchmark user with known refresh tokens (no argon2 needed). */
 async function mintRefreshTokens(databaseUrl: string, count: number): Promise<string[]> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  const tokens = Array.from({ length: count }, () => randomBytes(32).toString('base64url'));
-  for (const token of tokens) {
-    await db.query(
-      `WITH s AS (INSERT INTO sessions (id, user_id, expires_at) SELECT gen_random_uuid(), id, now() + interval '1 day' FROM users WHERE email = $1 RETURNING id)
-       INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at) SELECT gen_random_uuid(), id, $2, now() + interval '1 day' FROM s`,
-      [EMAIL, createHash('sha256').update(token, 'utf8').digest('hex')],
-    );
-  }
-  await db.end();
+  const tokens = Array.from({ length: count }, () => generateOpaqueToken());
+  await withClient(databaseUrl, async (db) => {
+    for (const token of tokens) {
+      await db.query(
+        `WITH s AS (INSERT INTO sessions (id, user_id, expires_at) SELECT gen_random_uuid(), id, now() + interval '1 day' FROM users WHERE email = $1 RETURNING id)
+         INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at) SELECT gen_random_uuid(), id, $2, now() + interval '1 day' FROM s`,
+        [EMAIL, hashToken(token)],
+      );
+    }
+  });
   return tokens;
 }
 
@@ -193,9 +190,18 @@ async function startBaselineProcess(databaseUrl: string, keyFile: string): Promi
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    child.once('exit', (code) => reject(new Error(`the baseline exited with code ${code}`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the baseline did not start listening within 30 s'));
+    }, 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the baseline exited with code ${code}`));
+    });
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('listening ')) resolveUrl(line.slice('listening '.length));
+      if (!line.startsWith('listening ')) return;
+      clearTimeout(timer);
+      resolveUrl(line.slice('listening '.length));
     });
   });
   const exited = new Promise((r) => child.once('exit', r));
@@ -222,14 +228,16 @@ async function main(): Promise<void> {
     },
     profileArgs(),
   );
-  const baseline = await startBaselineProcess(app.databaseUrl, app.keyFile);
+  let baseline: Awaited<ReturnType<typeof startBaselineProcess>> | undefined;
   try {
+    baseline = await startBaselineProcess(app.databaseUrl, app.keyFile);
     await seed(app.databaseUrl);
     const login = await fetch(`${app.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: HEADERS,
       body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
     });
+    if (!login.ok) throw new Error(`the benchmark user could not log in: ${login.status} ${await login.text()}`);
     const { accessToken } = (await login.json()) as { accessToken: string };
     const fx: Fixture = { databaseUrl: app.databaseUrl, accessToken, postId: await firstPublishedPostOfAnother(app.databaseUrl) };
     const targets: Target[] = [
@@ -322,7 +330,7 @@ BENCH_PROFILE_DIR=.data/profile BENCH_ONLY=get-post npm run bench   # plus the a
 ${readFileSync('docs/benchmarks-analysis.md', 'utf8')}`,
     );
   } finally {
-    await baseline.stop();
+    await baseline?.stop();
     await app.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureMfaKey, ensureSigningKey } from '../generate-keys.js';
@@ -53,15 +53,16 @@ export async function startAppProcess(
   options: { ownPostgres?: boolean; alongside?: RunningApp } = {},
 ): Promise<RunningApp> {
   const first = options.alongside;
-  const scratch = mkdtempSync(join(tmpdir(), 'secure-api-run-'));
+  // Keys and the embedded server's data: the first instance's own, removed by its stop().
+  const scratch = first ? undefined : mkdtempSync(join(tmpdir(), 'secure-api-run-'));
   let embedded: RunningPostgres | undefined;
   let serverUrl = '';
   let database = '';
   let databaseUrl: string;
   let keyFile: string;
   let mfaKeys: string;
-  if (first) {
-    ({ databaseUrl, keyFile, mfaKeys } = first);
+  if (!scratch) {
+    ({ databaseUrl, keyFile, mfaKeys } = first!);
   } else {
     if (!process.env.DATABASE_URL || options.ownPostgres) embedded = await startEmbeddedPostgres(join(scratch, 'pg'), false);
     serverUrl = embedded?.url('postgres') ?? process.env.DATABASE_URL!;
@@ -94,9 +95,10 @@ export async function startAppProcess(
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
-    if (first) return;
+    if (!scratch) return;
     if (embedded) await embedded.stop();
     else await dropDatabase(serverUrl, database);
+    rmSync(scratch, { recursive: true, force: true });
   };
   try {
     await waitUntilReady(url, child);

@@ -15,14 +15,19 @@ function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
-async function onMaintenanceDb<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+/** One connection to `databaseUrl` for `fn`, closed afterwards whatever happens. */
+export async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+function onMaintenanceDb<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(withDatabase(serverUrl, 'postgres'), fn);
 }
 
 /** Creates the database if it does not exist; returns its URL. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../scripts/lib/app-process.js';
 import { sleep, startProductionApp, statusOf, waitFor } from './support/app.js';
 import { recordFigures } from './support/report.js';
-import { HttpClient, lostWrites, runTraffic, seedPosts, signUpUsers, summarize, type Outcome } from './support/traffic.js';
+import { HttpClient, lostWrites, seedPosts, signUpUsers, startTraffic, stopAllTraffic, summarize, type Outcome } from './support/traffic.js';
 
 const CONNECTIONS = 16;
 const DOWN_FOR_MS = 6_000;
@@ -21,19 +21,19 @@ describe('database outage under load', () => {
     app = await startProductionApp({}, { ownPostgres: true });
   });
   afterAll(async () => {
+    await stopAllTraffic();
     await app?.stop();
   });
 
   it('503 within 2 s while PostgreSQL is down, readiness down and liveness up, then recovery with no restart and no lost write', async () => {
     const postgres = app.postgres!;
-    const client = new HttpClient(() => app.url, CONNECTIONS, 10_000);
+    const client = new HttpClient(() => app.url, CONNECTIONS + 2, 10_000);
     const users = await signUpUsers(client, CONNECTIONS, 'outage');
     const postIds = await seedPosts(app.databaseUrl, users[0]!.id, 200);
 
     const origin = performance.now();
     const clock = () => performance.now() - origin;
-    let stopTraffic!: () => void;
-    const traffic = runTraffic({ client, users, postIds, origin, until: new Promise<void>((r) => (stopTraffic = r)) });
+    const traffic = startTraffic({ client, users, postIds, origin });
 
     await sleep(4_000);
     const downAt = clock();
@@ -62,9 +62,7 @@ describe('database outage under load', () => {
     const readyAgainMs = await waitFor(async () => (await statusOf(`${app.url}/health/ready`)) === 200, 30_000, 'readiness');
     await sleep(5_000);
     const stableFrom = clock() - 4_000;
-    stopTraffic();
-    const report = await traffic;
-    client.close();
+    const report = await traffic.stop();
 
     const all = report.outcomes;
     const bad = all.filter((o) => o.status === 0 || (o.status >= 500 && o.status !== 503));

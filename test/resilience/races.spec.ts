@@ -1,5 +1,3 @@
-import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dropDatabase, ensureDatabase, migrateDeploy } from '../../scripts/lib/database-admin.js';
@@ -9,6 +7,8 @@ import { Role } from '../../src/generated/prisma/enums.js';
 import { hashToken } from '../../src/modules/auth/tokens/opaque-token.js';
 import { createTestApp } from '../setup/create-test-app.js';
 import { API, createPost, createUser, login, type TestUser } from '../setup/factories.js';
+import { call as send, type Reply } from '../security/support/live-app.js';
+import { waitFor } from './support/app.js';
 import { recordFigures } from './support/report.js';
 
 /**
@@ -22,45 +22,8 @@ const BURST = 20;
 /** Rounds that passed, per race, for the README's figures. */
 const passed = { refresh: 0, edits: 0, demotions: 0 };
 
-type Reply = { status: number; headers: IncomingHttpHeaders; body: Record<string, unknown> };
-type Send = { token?: string; body?: unknown; headers?: Record<string, string> };
-
-/** One request on a connection of its own (no agent: no keep-alive, no queueing behind another request). */
-function send(app: NestExpressApplication, method: string, path: string, options: Send = {}): Promise<Reply> {
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-  const headers = {
-    ...(payload && { 'content-type': 'application/json', 'content-length': String(payload.length) }),
-    ...(options.token && { authorization: `Bearer ${options.token}` }),
-    ...options.headers,
-  };
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 const statuses = (replies: Reply[]) => replies.map((r) => r.status).sort((a, b) => a - b);
 const count = (replies: Reply[], status: number) => replies.filter((r) => r.status === status).length;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `probe` holds (a revocation reaches the in-memory session view by NOTIFY, asynchronously). */
-async function eventually(probe: () => Promise<boolean>, what: string, withinMs = 3_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(50);
-  }
-}
-
 async function listeningApp(env: Record<string, string> = {}): Promise<NestExpressApplication> {
   const app = await createTestApp(env);
   await app.listen(0, '127.0.0.1');
@@ -121,8 +84,9 @@ describe('races (resilience)', () => {
       expect(session).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'refresh-token-reuse', _count: { refreshTokens: 2 } });
 
       expect((await send(app, 'POST', `${API}/auth/refresh`, { body: { refreshToken: winner.refreshToken } })).status).toBe(401);
-      await eventually(
+      await waitFor(
         async () => (await send(app, 'GET', `${API}/users/me`, { token: winner.accessToken })).status === 401,
+        3_000,
         "the winner's access token refused once its family is revoked",
       );
       passed.refresh++;

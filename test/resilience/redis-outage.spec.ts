@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import net from 'node:net';
-import pg from 'pg';
 import type { RunningApp } from '../../scripts/lib/app-process.js';
+import { withClient } from '../../scripts/lib/database-admin.js';
 import { sleep, startProductionApp, statusOf, waitFor } from './support/app.js';
 import { recordFigures } from './support/report.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { HttpClient, lostWrites, runTraffic, seedPosts, signUpUsers, summarize, type HttpReply } from './support/traffic.js';
+import { HttpClient, lostWrites, seedPosts, signUpUsers, startTraffic, stopAllTraffic, summarize, type HttpReply } from './support/traffic.js';
 
 const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const USER_BUDGET_PER_MINUTE = 30;
@@ -49,6 +49,7 @@ describe('Redis outage under load (REDIS_URL set)', () => {
     });
   });
   afterAll(async () => {
+    await stopAllTraffic();
     await app?.stop();
     await proxy.close();
   });
@@ -59,19 +60,14 @@ describe('Redis outage under load (REDIS_URL set)', () => {
     const [probe, ...users] = await signUpUsers(client, CONNECTIONS + 1, 'redis');
     // The traffic's users are on the premium plan (a budget they will not reach); the probe user
     // keeps the default budget, to show it is still enforced during the outage.
-    const db = new pg.Client({ connectionString: app.databaseUrl });
-    await db.connect();
-    await db.query(`UPDATE users SET plan = 'PREMIUM' WHERE id = ANY($1::uuid[])`, [users.map((u) => u.id)]);
-    await db.end();
+    await withClient(app.databaseUrl, (db) => db.query(`UPDATE users SET plan = 'PREMIUM' WHERE id = ANY($1::uuid[])`, [users.map((u) => u.id)]));
     const postIds = await seedPosts(app.databaseUrl, users[0]!.id, 100);
 
-    let stopTraffic!: () => void;
-    const traffic = runTraffic({
+    const traffic = startTraffic({
       client,
       users,
       postIds,
       mix: [['get-post', 50], ['list-posts', 15], ['me', 15], ['create-post', 20]],
-      until: new Promise<void>((r) => (stopTraffic = r)),
     });
     await sleep(3_000);
 
@@ -96,9 +92,7 @@ describe('Redis outage under load (REDIS_URL set)', () => {
     );
     const readyAgainMs = await waitFor(async () => (await statusOf(`${app.url}/health/ready`)) === 200, 30_000, 'readiness');
     await sleep(2_000);
-    stopTraffic();
-    const report = await traffic;
-    client.close();
+    const report = await traffic.stop();
 
     const summary = summarize(report.outcomes);
     const failures = report.outcomes.filter((o) => o.status >= 500 || o.status === 0);

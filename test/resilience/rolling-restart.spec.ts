@@ -8,7 +8,7 @@ import type { RunningApp } from '../../scripts/lib/app-process.js';
 import { sleep, startProductionApp, waitFor } from './support/app.js';
 import { Balancer } from './support/balancer.js';
 import { recordFigures } from './support/report.js';
-import { HttpClient, lostWrites, runTraffic, seedPosts, signUpUsers, summarize } from './support/traffic.js';
+import { HttpClient, lostWrites, seedPosts, signUpUsers, startTraffic, stopAllTraffic, summarize } from './support/traffic.js';
 
 const CONNECTIONS = 16;
 
@@ -16,6 +16,7 @@ describe('rolling restart of two instances under load', () => {
   const balancer = new Balancer();
   const running: RunningApp[] = [];
   afterAll(async () => {
+    await stopAllTraffic();
     await balancer.close();
     // The first instance owns the database: stop it last.
     for (const app of [...running].reverse()) await app.stop();
@@ -23,8 +24,9 @@ describe('rolling restart of two instances under load', () => {
 
   it('SIGTERM one instance at a time, each replaced by a new one: no request fails', async () => {
     const first = await startProductionApp();
+    running.push(first);
     const second = await startProductionApp({}, { alongside: first });
-    running.push(first, second);
+    running.push(second);
     await balancer.start();
     balancer.add(first.url);
     balancer.add(second.url);
@@ -33,8 +35,7 @@ describe('rolling restart of two instances under load', () => {
     const client = new HttpClient(() => balancer.url, CONNECTIONS);
     const users = await signUpUsers(client, CONNECTIONS, 'rolling');
     const postIds = await seedPosts(first.databaseUrl, users[0]!.id, 200);
-    let stopTraffic!: () => void;
-    const traffic = runTraffic({ client, users, postIds, until: new Promise<void>((r) => (stopTraffic = r)) });
+    const traffic = startTraffic({ client, users, postIds });
     await sleep(3_000);
 
     const exitCodes: (number | null)[] = [];
@@ -51,9 +52,7 @@ describe('rolling restart of two instances under load', () => {
       restartMs.push(Date.now() - started);
       await sleep(2_000);
     }
-    stopTraffic();
-    const report = await traffic;
-    client.close();
+    const report = await traffic.stop();
 
     const summary = summarize(report.outcomes);
     const failures = report.outcomes.filter((o) => o.status >= 500 || o.status === 0);

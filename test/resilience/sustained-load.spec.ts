@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../scripts/lib/app-process.js';
 import { startProductionApp, sleep } from './support/app.js';
 import { recordFigures } from './support/report.js';
-import { HttpClient, lostWrites, runTraffic, seedPosts, signUpUsers, summarize } from './support/traffic.js';
+import { HttpClient, lostWrites, seedPosts, signUpUsers, startTraffic, stopAllTraffic, summarize } from './support/traffic.js';
 
 const SECONDS = Number(process.env.RESILIENCE_LOAD_SECONDS ?? 60);
 const CONNECTIONS = 64;
@@ -18,6 +18,7 @@ describe('sustained mixed load on the production build', () => {
     app = await startProductionApp();
   });
   afterAll(async () => {
+    await stopAllTraffic();
     await app?.stop();
   });
 
@@ -26,8 +27,9 @@ describe('sustained mixed load on the production build', () => {
     const users = await signUpUsers(client, CONNECTIONS, 'load');
     const postIds = await seedPosts(app.databaseUrl, users[0]!.id, 500);
 
-    const report = await runTraffic({ client, users, postIds, until: sleep(SECONDS * 1000) });
-    client.close();
+    const traffic = startTraffic({ client, users, postIds });
+    await sleep(SECONDS * 1000);
+    const report = await traffic.stop();
     const summary = summarize(report.outcomes);
     const failures = report.outcomes.filter((o) => o.status >= 500 || o.status === 0);
     const lost = await lostWrites(app.databaseUrl, report.acknowledgedPosts);

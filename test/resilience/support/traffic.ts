@@ -4,7 +4,7 @@
  * and every post the API acknowledged with a 201, so the run can check nothing was lost.
  */
 import http from 'node:http';
-import pg from 'pg';
+import { withClient } from '../../../scripts/lib/database-admin.js';
 
 export type Outcome = {
   op: Operation;
@@ -90,19 +90,32 @@ export type TrafficReport = {
   acknowledgedPosts: { id: string; authorId: string }[];
 };
 
+export type Traffic = {
+  /** Stops every virtual user (at once if called again) and returns what they recorded. */
+  stop(): Promise<TrafficReport>;
+};
+
+/** Traffic not stopped yet: `stopAllTraffic()` in a spec's afterAll ends it even after a failed test. */
+const running = new Set<Traffic>();
+
+/** Stops whatever traffic a failed test left running (before its app goes away), closing its client. */
+export async function stopAllTraffic(): Promise<void> {
+  await Promise.all([...running].map((traffic) => traffic.stop().catch(() => undefined)));
+}
+
 /**
- * Runs `users.length` virtual users (one connection each) until `stop()` resolves, against the
- * URL `baseUrl()` returns at each request (so a test can point traffic elsewhere).
+ * Starts `users.length` virtual users (one connection each) that run until `stop()`, against the
+ * URL the client's `baseUrl()` returns at each request (so a test can point traffic elsewhere).
+ * A user that throws stops them all, and `stop()` rejects with its error.
  */
-export async function runTraffic(options: {
+export function startTraffic(options: {
   client: HttpClient;
   users: Credentials[];
   postIds: string[];
-  until: Promise<void>;
   mix?: [Operation, number][];
   /** performance.now() that `startedAt` counts from (default: now). */
   origin?: number;
-}): Promise<TrafficReport> {
+}): Traffic {
   const { client, users, postIds } = options;
   const mix = options.mix ?? DEFAULT_MIX;
   const total = mix.reduce((n, [, w]) => n + w, 0);
@@ -110,7 +123,6 @@ export async function runTraffic(options: {
   const acknowledgedPosts: { id: string; authorId: string }[] = [];
   const t0 = options.origin ?? performance.now();
   let stopped = false;
-  void options.until.then(() => (stopped = true));
 
   const pick = (): Operation => {
     let r = Math.random() * total;
@@ -163,12 +175,26 @@ export async function runTraffic(options: {
     }
   }
 
-  await Promise.all(
+  const done = Promise.all(
     users.map(async (user) => {
-      for (let n = 0; !stopped; n++) await step(user, pick(), n);
+      try {
+        for (let n = 0; !stopped; n++) await step(user, pick(), n);
+      } catch (err) {
+        stopped = true;
+        throw err;
+      }
     }),
-  );
-  return { outcomes, acknowledgedPosts };
+  ).then((): TrafficReport => ({ outcomes, acknowledgedPosts }));
+  done.catch(() => undefined); // reported by stop(); never an unhandled rejection meanwhile
+  const traffic: Traffic = {
+    stop: () => {
+      stopped = true;
+      running.delete(traffic);
+      return done.finally(() => client.close());
+    },
+  };
+  running.add(traffic);
+  return traffic;
 }
 
 function pickTokens(body: string): { accessToken: string; refreshToken: string } {
@@ -177,10 +203,8 @@ function pickTokens(body: string): { accessToken: string; refreshToken: string }
 }
 
 /** Posts acknowledged with a 201 that are missing from the database or carry another author. */
-export async function lostWrites(databaseUrl: string, posts: { id: string; authorId: string }[]): Promise<string[]> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
+export function lostWrites(databaseUrl: string, posts: { id: string; authorId: string }[]): Promise<string[]> {
+  return withClient(databaseUrl, async (db) => {
     const found = new Map<string, string>();
     for (let i = 0; i < posts.length; i += 1000) {
       const ids = posts.slice(i, i + 1000).map((p) => p.id);
@@ -188,16 +212,12 @@ export async function lostWrites(databaseUrl: string, posts: { id: string; autho
       for (const r of rows.rows) found.set(r.id, r.author_id);
     }
     return posts.filter((p) => found.get(p.id) !== p.authorId).map((p) => p.id);
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 /** Published posts to read, seeded straight into the database. */
-export async function seedPosts(databaseUrl: string, authorId: string, count: number): Promise<string[]> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
+export function seedPosts(databaseUrl: string, authorId: string, count: number): Promise<string[]> {
+  return withClient(databaseUrl, async (db) => {
     const rows = await db.query<{ id: string }>(
       `INSERT INTO posts (id, author_id, title, content, tags, is_published, updated_at)
        SELECT gen_random_uuid(), $1, 'Seeded ' || i, 'Seeded for the resilience run', ARRAY['seed'], true, now()
@@ -205,16 +225,14 @@ export async function seedPosts(databaseUrl: string, authorId: string, count: nu
       [authorId, count],
     );
     return rows.rows.map((r) => r.id);
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 export function summarize(outcomes: Outcome[]): { total: number; byStatus: Record<string, number>; connectionErrors: number; p99Ms: number; maxMs: number; rps: number } {
   const byStatus: Record<string, number> = {};
   for (const o of outcomes) byStatus[String(o.status)] = (byStatus[String(o.status)] ?? 0) + 1;
   const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-  const span = outcomes.length ? Math.max(...outcomes.map((o) => o.startedAt + o.ms)) / 1000 : 1;
+  const span = outcomes.length ? outcomes.reduce((end, o) => Math.max(end, o.startedAt + o.ms), 0) / 1000 : 1;
   return {
     total: outcomes.length,
     byStatus,

@@ -22,6 +22,8 @@ export type CallOptions = {
   token?: string;
   apiKey?: string;
   body?: unknown;
+  /** Any other request headers (e.g. If-Match). */
+  headers?: Record<string, string>;
 };
 
 /**
@@ -47,6 +49,7 @@ export function call(app: INestApplication, method: string, path: string, option
     ...(options.forwardedFor && { 'x-forwarded-for': options.forwardedFor }),
     ...(options.token && { authorization: `Bearer ${options.token}` }),
     ...(options.apiKey && { 'x-api-key': options.apiKey }),
+    ...options.headers,
   };
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -57,7 +60,11 @@ export function call(app: INestApplication, method: string, path: string, option
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, ms: performance.now() - started });
+        try {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, ms: performance.now() - started });
+        } catch {
+          reject(new Error(`${method} ${path}: ${res.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`));
+        }
       });
     });
     // A server that answers 413 early may reset the connection while we still write: the answer counts.

@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
+import { accountsEnvSchema, loadAccountSettings, type AccountSettings } from './accounts.config.js';
 import { appEnvSchema, tlsProblems, toAppSettings, type AppSettings } from './app.config.js';
 import { authEnvSchema, loadAuthSettings, type AuthSettings } from './auth.config.js';
 import { ConfigValidationError } from './config.error.js';
@@ -25,7 +26,8 @@ const envSchema = appEnvSchema
   .extend(mfaEnvSchema.shape)
   .extend(apiKeysEnvSchema.shape)
   .extend(googleEnvSchema.shape)
-  .extend(versioningEnvSchema.shape);
+  .extend(versioningEnvSchema.shape)
+  .extend(accountsEnvSchema.shape);
 
 function readable(file: string): boolean {
   try {
@@ -51,6 +53,7 @@ export class AppConfig {
     readonly apiKeys: ApiKeySettings,
     /** Undefined when Google sign-in is not configured. */
     readonly google: GoogleSettings | undefined,
+    readonly accounts: AccountSettings,
   ) {}
 
   get isProduction(): boolean {
@@ -79,8 +82,9 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const mfa = loadMfaSettings(e);
   const google = loadGoogleSettings(e);
   const versions = loadDeprecations(e);
-  const problems = [...versions.problems, ...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...tlsProblems(e, readable)];
+  const accounts = loadAccountSettings(e);
+  const problems = [...versions.problems, ...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...accounts.problems, ...tlsProblems(e, readable)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings || !mfa.settings) throw new ConfigValidationError(problems);
-  return new AppConfig(toAppSettings(e, versions.deprecations), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e), google.settings);
+  return new AppConfig(toAppSettings(e, versions.deprecations), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e), google.settings, accounts.settings);
 }

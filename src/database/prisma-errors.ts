@@ -58,3 +58,8 @@ export function mapPrismaError(err: unknown): AppError | undefined {
   }
   return undefined;
 }
+
+/** A unique constraint refused the write (P2002): e.g. two registrations of one address racing. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}

@@ -3,19 +3,24 @@ import argon2 from 'argon2';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { useTestApp } from '../setup/create-test-app.js';
-import { API, bearer, createUser, strongPassword, uniqueEmail } from '../setup/factories.js';
+import { REGISTRATION_ACCEPTED } from '../../src/modules/auth/auth.service.js';
+import { API, bearer, createUser, registerVerified, strongPassword, uniqueEmail, waitForMail } from '../setup/factories.js';
 
 describe('auth (e2e)', () => {
   const getApp = useTestApp();
   const http = () => request(getApp().getHttpServer());
 
-  it('registers a user with role USER and never returns the hash', async () => {
+  it('registers an unverified user with role USER: 202 with the fixed body, and a verification mail', async () => {
     const email = uniqueEmail();
     const res = await http()
       .post(`${API}/auth/register`)
       .send({ email: `  ${email.toUpperCase()} `, password: strongPassword(), name: 'Ann' });
-    expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), email, name: 'Ann', role: 'USER', plan: 'DEFAULT', createdAt: expect.any(String) });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual(REGISTRATION_ACCEPTED);
+    const { token } = await waitForMail(getApp(), email, '/verify-email#token=');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const row = await getApp().get(PrismaService).user.findUniqueOrThrow({ where: { email } });
+    expect({ name: row.name, role: row.role, plan: row.plan, emailVerifiedAt: row.emailVerifiedAt }).toEqual({ name: 'Ann', role: 'USER', plan: 'DEFAULT', emailVerifiedAt: null });
   });
 
   it('logs in and uses the access token', async () => {
@@ -30,13 +35,14 @@ describe('auth errors (e2e)', () => {
   const getApp = useTestApp();
   const http = () => request(getApp().getHttpServer());
 
-  it('answers 409 for a duplicate email, whatever its case', async () => {
+  it('answers a taken email, whatever its case, exactly as a new one: 202 and the fixed body', async () => {
     const user = await createUser(getApp());
     const res = await http()
       .post(`${API}/auth/register`)
       .send({ email: user.email.toUpperCase(), password: strongPassword(), name: 'Dup' });
-    expect(res.status).toBe(409);
-    expect(res.body).toEqual({ error: 'Resource already exists', requestId: expect.any(String) });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual(REGISTRATION_ACCEPTED);
+    await waitForMail(getApp(), user.email, 'tried to create an account');
   });
 
   it.each([
@@ -53,8 +59,9 @@ describe('auth errors (e2e)', () => {
 
   it('accepts long, unicode and space-filled passwords', async () => {
     for (const password of ['correct horse battery staple', 'pässwörd-ünïcödé-🔐-long', 'x'.repeat(128)]) {
-      const res = await http().post(`${API}/auth/register`).send({ email: uniqueEmail(), password, name: 'U' });
-      expect(res.status).toBe(201);
+      const email = uniqueEmail();
+      await registerVerified(getApp(), email, password, 'U');
+      expect((await http().post(`${API}/auth/login`).send({ email, password })).status).toBe(200);
     }
   });
 

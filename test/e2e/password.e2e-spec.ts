@@ -1,18 +1,13 @@
+import type { INestApplication } from '@nestjs/common';
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { MailService } from '../../src/modules/mail/mail.service.js';
 import { useTestApp } from '../setup/create-test-app.js';
-import { API, bearer, createUser, login, strongPassword, uniqueEmail } from '../setup/factories.js';
+import { API, bearer, createUser, login, strongPassword, uniqueEmail, waitForMail } from '../setup/factories.js';
 
 /** Waits for the reset mail to `to` (the request is handled after the 202) and returns its token. */
-async function resetTokenFor(mail: MailService, to: string, timeoutMs = 3000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = [...mail.outbox].reverse().find((m) => m.to === to && /#token=/.test(m.text));
-    if (found) return /#token=([A-Za-z0-9_-]+)/.exec(found.text)?.[1] ?? '';
-    if (Date.now() > deadline) throw new Error(`no reset mail for ${to}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+async function resetTokenFor(app: INestApplication, to: string): Promise<string> {
+  return (await waitForMail(app, to, '/reset-password#token=')).token ?? '';
 }
 
 describe('password change and reset (e2e)', () => {
@@ -49,13 +44,13 @@ describe('password change and reset (e2e)', () => {
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(known.body).toEqual(unknown.body);
-    await resetTokenFor(mail(), user.email);
+    await resetTokenFor(getApp(), user.email);
   });
 
   it('reset-password sets the password, ends every session, and the token is single-use', async () => {
     const user = await createUser(getApp());
     await http().post(`${API}/auth/forgot-password`).send({ email: user.email });
-    const token = await resetTokenFor(mail(), user.email);
+    const token = await resetTokenFor(getApp(), user.email);
     const password = strongPassword();
     const res = await http().post(`${API}/auth/reset-password`).send({ token, password });
     expect(res.status).toBe(204);
@@ -74,7 +69,7 @@ describe('password change and reset (e2e)', () => {
     expect(unknown.status).toBe(400);
     const user = await createUser(getApp());
     await http().post(`${API}/auth/forgot-password`).send({ email: user.email });
-    const token = await resetTokenFor(mail(), user.email);
+    const token = await resetTokenFor(getApp(), user.email);
     const weak = await http().post(`${API}/auth/reset-password`).send({ token, password: 'short' });
     expect(weak.status).toBe(400);
   });

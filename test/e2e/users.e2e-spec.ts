@@ -18,7 +18,7 @@ describe('users (e2e)', () => {
   it('GET /users/me returns the caller profile', async () => {
     const res = await http().get(`${API}/users/me`).set(bearer(alice.accessToken));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: alice.id, email: alice.email, name: alice.name, role: 'USER', plan: 'DEFAULT', createdAt: expect.any(String) });
+    expect(res.body).toEqual({ id: alice.id, email: alice.email, name: alice.name, role: 'USER', plan: 'DEFAULT', emailVerified: true, status: 'active', createdAt: expect.any(String) });
   });
 
   it('PATCH /users/me changes the name only, trimmed', async () => {

@@ -52,7 +52,7 @@ function client(getApp: () => INestApplication) {
 }
 
 /** The reset mails sent to `to`, oldest first. */
-const resetMails = (app: INestApplication, to: string) => app.get(MailService).outbox.filter((m) => m.to === to && m.text.includes('token='));
+const resetMails = (app: INestApplication, to: string) => app.get(MailService).outbox.filter((m) => m.to === to && m.text.includes('/reset-password#token='));
 
 /** Waits for reset mail number `index` (0-based) to `to`: the request is handled after its 202. */
 async function resetMail(app: INestApplication, to: string, index: number): Promise<{ link: URL; token: string }> {
@@ -147,7 +147,7 @@ describe('API2 password reset and change (security)', () => {
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(Buffer.from(token, 'base64url')).toHaveLength(32);
 
-      const row = await prisma().passwordResetToken.findFirstOrThrow({ where: { userId: user.id, usedAt: null } });
+      const row = await prisma().accountToken.findFirstOrThrow({ where: { userId: user.id, usedAt: null } });
       expect(row.tokenHash).toBe(sha256(token));
       const ttl = config().mail.passwordResetTtlSeconds;
       expect(ttl).toBeLessThanOrEqual(30 * 60);
@@ -182,7 +182,7 @@ describe('API2 password reset and change (security)', () => {
     it('PR-02 an expired token is 400 and leaves the password alone', async () => {
       const user = await createUser(getApp());
       const { token } = await requestReset(getApp(), user.email);
-      await prisma().passwordResetToken.update({ where: { tokenHash: sha256(token) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      await prisma().accountToken.update({ where: { tokenHash: sha256(token) }, data: { expiresAt: new Date(Date.now() - 1000) } });
       const res = await api.reset(token, strongPassword());
       expect(res.status).toBe(400);
       expect(res.body.error).toBe(INVALID_TOKEN);
@@ -342,7 +342,7 @@ describe('API2 password reset and change (security)', () => {
       expect(audited.map((r) => r.outcome).sort()).toEqual(['failure', 'failure', 'failure', 'success', 'success']);
       await sleep(300);
       expect(resetMails(getLimitedApp(), user.email)).toHaveLength(2);
-      expect(await getLimitedApp().get(PrismaService).passwordResetToken.count({ where: { userId: user.id } })).toBe(2);
+      expect(await getLimitedApp().get(PrismaService).accountToken.count({ where: { userId: user.id } })).toBe(2);
       expect((await limited.login(user.email, user.password)).status).toBe(200);
       expect((await limited.me(user.accessToken)).status).toBe(200);
     });

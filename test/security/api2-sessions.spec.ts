@@ -126,7 +126,7 @@ describe('API2 sessions and authentication (security)', () => {
     }, 60_000);
 
     it('AUTH-05 the stored hash is argon2id with m>=19456, t>=2, p>=1', async () => {
-      const { passwordHash } = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } });
+      const passwordHash = (await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } })).passwordHash ?? '';
       expect(passwordHash.startsWith('$argon2id$')).toBe(true);
       // PHC string `$argon2id$v=19$m=..,t=..,p=..$salt$hash`; node-argon2 writes the parameters as m,p,t.
       const params = new URLSearchParams(passwordHash.split('$')[3]?.replaceAll(',', '&'));

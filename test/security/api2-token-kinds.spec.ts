@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service.js';
-import { MailService } from '../../src/modules/mail/mail.service.js';
 import { useTestApp } from '../setup/create-test-app.js';
-import { API, bearer, createUser, login } from '../setup/factories.js';
+import { API, bearer, createUser, login, waitForMail } from '../setup/factories.js';
 
 /** Checklist AUTH-08 and the reset-token part of JWT-06. */
 describe('token kinds and demo credentials', () => {
@@ -13,12 +12,7 @@ describe('token kinds and demo credentials', () => {
   it('JWT-06 a password-reset token used as a bearer is 401', async () => {
     const user = await createUser(getApp());
     await http().post(`${API}/auth/forgot-password`).send({ email: user.email });
-    let token = '';
-    for (let i = 0; i < 60 && !token; i++) {
-      const mail = getApp().get(MailService).outbox.find((m) => m.to === user.email);
-      token = /#token=([\w-]+)/.exec(mail?.text ?? '')?.[1] ?? '';
-      if (!token) await new Promise((r) => setTimeout(r, 50));
-    }
+    const token = (await waitForMail(getApp(), user.email, '/reset-password#token=')).token ?? '';
     expect(token).not.toBe('');
     const res = await http().get(`${API}/users/me`).set(bearer(token));
     expect(res.status).toBe(401);

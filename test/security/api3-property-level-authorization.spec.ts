@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { Role } from '../../src/generated/prisma/enums.js';
 import { createTestApp } from '../setup/create-test-app.js';
-import { API, bearer, createPost, createUser, strongPassword, uniqueEmail, type TestUser } from '../setup/factories.js';
+import { API, bearer, createPost, createUser, strongPassword, uniqueEmail, waitForMail, type TestUser } from '../setup/factories.js';
 import { expectFieldRejected, http, prismaOf } from './support/authz.js';
 
 /**
@@ -56,7 +56,10 @@ describe('API3 object property level authorization', () => {
     async function signUp(name: string): Promise<TestUser> {
       const [email, password] = [uniqueEmail('ac05'), strongPassword()];
       const user: TestUser = { name, email, password, role: Role.USER, id: '', accessToken: '', refreshToken: '' };
-      user.id = (await call(user, 'register', 'post', '/auth/register', { email, password, name }, true)).body.id;
+      await call(user, 'register', 'post', '/auth/register', { email, password, name }, true);
+      const { token } = await waitForMail(app, email, '/verify-email#token=');
+      await call(user, 'verify email', 'post', '/auth/verify-email', { token }, true);
+      user.id = (await prismaOf(app).user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id;
       const login = await call(user, 'login', 'post', '/auth/login', { email, password }, true);
       const refresh = await call(user, 'refresh', 'post', '/auth/refresh', { refreshToken: login.body.refreshToken }, true);
       refreshTokens.push(login.body.refreshToken, refresh.body.refreshToken);
@@ -101,7 +104,7 @@ describe('API3 object property level authorization', () => {
         where: { session: { userId: { in: ids } } },
         select: { tokenHash: true },
       });
-      return [...rows.map((r) => r.passwordHash), ...tokens.map((t) => t.tokenHash), ...refreshTokens.map(sha256Hex)];
+      return [...rows.flatMap((r) => (r.passwordHash ? [r.passwordHash] : [])), ...tokens.map((t) => t.tokenHash), ...refreshTokens.map(sha256Hex)];
     }
 
     it('AC-05 the flow exercised the endpoints it claims to', () => {
@@ -205,8 +208,9 @@ describe('API3 object property level authorization', () => {
     it('AC-06 the same bodies without the protected property succeed, with server-set values', async () => {
       const email = uniqueEmail('ac06');
       const reg = await http(app).post(`${API}/auth/register`).send({ email, password: strongPassword(), name: 'Mallory' });
-      expect(reg.status).toBe(201);
-      expect(reg.body.role).toBe(Role.USER);
+      expect(reg.status).toBe(202);
+      await waitForMail(app, email, '/verify-email#token=');
+      expect((await prismaOf(app).user.findUniqueOrThrow({ where: { email } })).role).toBe(Role.USER);
       const created = await http(app)
         .post(`${API}/posts`)
         .set(bearer(user.accessToken))

@@ -1,4 +1,4 @@
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -7,7 +7,7 @@ import { AppModule } from '../../src/app.module.js';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup.js';
 import { Public } from '../../src/common/decorators/public.decorator.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
-import { API, bearer, createUser, strongPassword } from '../setup/factories.js';
+import { API, bearer, createUser } from '../setup/factories.js';
 
 /** Things that must never reach a client: stack frames, SQL, Prisma codes, paths, library names. */
 const LEAKS = [/at \w+ \(/, /\.ts:\d+/, /node_modules/, /\/work\//, /SELECT|INSERT|UPDATE .* SET/i, /P2\d{3}/, /prisma/i, /postgres/i, /express/i, /nestjs/i];
@@ -27,6 +27,13 @@ class FaultController {
   @Public()
   throwPlain(): never {
     throw new Error('SELECT password_hash FROM users at /work/main/src/secret.ts:12');
+  }
+
+  /** A write that a unique constraint refuses (registration itself never answers 409: §11). */
+  @Get('duplicate/:email')
+  @Public()
+  async duplicate(@Param('email') email: string): Promise<unknown> {
+    return this.prisma.user.create({ data: { email, name: 'Dup', passwordHash: null }, select: { id: true } });
   }
 
   @Get('bad-sql')
@@ -56,7 +63,7 @@ describe('API8 security misconfiguration: error responses', () => {
 
   it('ERR-01 a duplicate unique field gets 409 with no database detail', async () => {
     const user = await createUser(app);
-    const res = await http().post(`${API}/auth/register`).send({ email: user.email, password: strongPassword(), name: 'Dup' });
+    const res = await http().get(`${API}/test-faults/duplicate/${encodeURIComponent(user.email)}`);
     expectStandardError(res, 409, 'Resource already exists');
   });
 

@@ -24,7 +24,7 @@ describe('security logging (checklist L)', () => {
 
   const resetTokenFor = async (to: string) => {
     for (let i = 0; i < 60; i++) {
-      const mail = getApp().get(MailService).outbox.find((m) => m.to === to && m.text.includes('#token='));
+      const mail = getApp().get(MailService).outbox.find((m) => m.to === to && m.text.includes('/reset-password#token='));
       if (mail) return /#token=([\w-]+)/.exec(mail.text)?.[1] ?? '';
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
@@ -18,6 +18,7 @@ export class ApiKeysController {
   @Post()
   @Authenticated()
   @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key is in this response only' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The session is older than 10 minutes and no password was sent' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Too many active keys' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateApiKeyDto, @ReqMeta() meta: RequestMeta): Promise<CreatedApiKeyDto> {
     return this.keys.create(user, dto, meta);

@@ -22,7 +22,7 @@ const AUTH_SELECT = {
   scopes: true,
   expiresAt: true,
   revokedAt: true,
-  user: { select: { id: true, role: true, plan: true } },
+  user: { select: { id: true, role: true, plan: true, disabledAt: true } },
 } as const satisfies Prisma.ApiKeySelect;
 
 export type ApiKeyAuthRow = Prisma.ApiKeyGetPayload<{ select: typeof AUTH_SELECT }>;
@@ -51,6 +51,12 @@ export class ApiKeysRepository {
   async revoke(userId: string, id: string): Promise<boolean> {
     const done = await this.prisma.apiKey.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
     return done.count === 1;
+  }
+
+  /** Revokes every active key of the user (reset, sign out everywhere, account claimed). */
+  async revokeAll(userId: string): Promise<number> {
+    const done = await this.prisma.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    return done.count;
   }
 
   async markUsed(ids: string[], at: Date): Promise<void> {

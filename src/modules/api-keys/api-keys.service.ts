@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { AppConfig } from '../../config/app-config.js';
+import { UnauthorizedError } from '../../common/errors/app-error.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ReauthenticationService } from '../auth/reauthentication/reauthentication.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiKeyUsageService } from './api-key-usage.service.js';
 import { hashApiKey, newApiKey, prefixOf, sameHash } from './api-key.secret.js';
@@ -31,9 +33,12 @@ export class ApiKeysService {
     private readonly usage: ApiKeyUsageService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly reauth: ReauthenticationService,
   ) {}
 
+  /** A key outlives every session: creating one needs a recent sign-in or the password again. */
   async create(owner: AuthUser, dto: CreateApiKeyDto, meta: RequestMeta): Promise<CreatedApiKeyDto> {
+    await this.reauth.requireRecentOrPassword(owner, dto.password, meta, () => new UnauthorizedError('Invalid password'));
     const { maxPerUser } = this.config.apiKeys;
     if ((await this.keys.countActive(owner.id)) >= maxPerUser) throw new TooManyApiKeysError(maxPerUser);
     const { key, prefix } = newApiKey();
@@ -58,14 +63,21 @@ export class ApiKeysService {
     this.audit.record('API_KEY_REVOKED', { meta, userId: owner.id, metadata: { apiKeyId: id } });
   }
 
+  /** Credential changes are total: a reset or "sign out everywhere" ends every key too. */
+  async revokeAll(userId: string, reason: string, meta: RequestMeta): Promise<void> {
+    const count = await this.keys.revokeAll(userId);
+    if (count > 0) this.audit.record('API_KEY_REVOKED', { meta, userId, metadata: { reason, count } });
+  }
+
   /** The caller behind an `X-API-Key` header: its owner, limited to the key's scopes. */
   async authenticate(rawKey: string): Promise<AuthUser> {
     const prefix = prefixOf(rawKey);
     const row = prefix ? await this.keys.findForAuthentication(prefix) : null;
     const now = new Date();
-    if (!row || !sameHash(row.keyHash, hashApiKey(rawKey)) || row.revokedAt || row.expiresAt <= now) throw new InvalidApiKeyError();
+    // Read on every request: a revoked key, or one whose owner was disabled, fails at once everywhere.
+    if (!row || !sameHash(row.keyHash, hashApiKey(rawKey)) || row.revokedAt || row.expiresAt <= now || row.user.disabledAt) throw new InvalidApiKeyError();
     this.usage.record(row.id);
-    return { id: row.user.id, role: row.user.role, plan: row.user.plan, sessionId: null, tokenId: null, apiKey: { id: row.id, scopes: row.scopes } };
+    return { id: row.user.id, role: row.user.role, plan: row.user.plan, sessionId: null, tokenId: null, authenticatedAt: null, apiKey: { id: row.id, scopes: row.scopes } };
   }
 
   private expiry(requested: string | undefined): Date {

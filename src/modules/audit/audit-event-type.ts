@@ -19,6 +19,13 @@ export const AUDIT_EVENT_TYPES = [
   'PLAN_CHANGED',
   'SESSIONS_REVOKED',
   'USER_REGISTERED',
+  'EMAIL_VERIFIED',
+  'ACCOUNT_CLAIMED',
+  'OAUTH_LINKED',
+  'ACCOUNT_DELETED',
+  'ACCOUNT_EXPORTED',
+  'USER_DISABLED',
+  'USER_ENABLED',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -10,6 +10,8 @@ export type AuthUser = {
   sessionId: string | null;
   /** The access token's `jti`; null for an API key. */
   tokenId: string | null;
+  /** When the session's sign-in happened (refreshes keep it); null for an API key. */
+  authenticatedAt: Date | null;
   /** Set when the caller authenticated with X-API-Key: which key, and what it may do. */
   apiKey?: { id: string; scopes: readonly string[] };
 };

@@ -1,17 +1,17 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiConflictResponse, ApiExtraModels, getSchemaPath, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiExtraModels, ApiForbiddenResponse, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { Authenticated } from '../authorization/authenticated.decorator.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
-import { UserProfileDto } from '../users/dto/user-response.dto.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './current-user.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
 import { MfaChallengeDto } from './dto/mfa.dto.js';
+import { AcceptedDto } from './dto/password.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
@@ -28,9 +28,12 @@ export class AuthController {
   @Public()
   @RateLimit('register')
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  @ApiCreatedResponse({ type: UserProfileDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Email already registered' })
-  register(@Body() dto: RegisterDto, @ReqMeta() meta: RequestMeta): Promise<UserProfileDto> {
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({
+    type: AcceptedDto,
+    description: 'One answer for every address, new or taken: a new one is mailed a verification link, a taken one a notice to its owner',
+  })
+  register(@Body() dto: RegisterDto, @ReqMeta() meta: RequestMeta): AcceptedDto {
     return this.auth.register(dto, meta);
   }
 
@@ -44,6 +47,7 @@ export class AuthController {
     description: 'The token pair (also sets the __Host-refresh_token cookie), or an MFA challenge',
   })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid credentials' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Email not verified (only after the right password)' })
   login(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto | MfaChallengeDto> {
     return this.auth.login(dto, meta);
   }
@@ -74,7 +78,7 @@ export class AuthController {
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   @UseInterceptors(ClearRefreshCookieInterceptor)
-  @ApiNoContentResponse({ description: 'Ends every session of the user' })
+  @ApiNoContentResponse({ description: 'Ends every session of the user and revokes every API key' })
   logoutAll(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta): Promise<void> {
     return this.auth.logoutAll(user, meta);
   }

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { AccountTokensRepository } from './account-tokens/account-tokens.repository.js';
+import { EmailVerificationController } from './email-verification/email-verification.controller.js';
+import { EmailVerificationService } from './email-verification/email-verification.service.js';
+import { ReauthenticationModule } from './reauthentication/reauthentication.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RefreshCsrfGuard } from './guards/refresh-csrf.guard.js';
-import { PasswordResetRepository } from './password-reset/password-reset.repository.js';
 import { PasswordResetService } from './password-reset/password-reset.service.js';
 import { PasswordChangeService } from './password/password-change.service.js';
 import { PasswordController } from './password/password.controller.js';
-import { PasswordHasherService } from './password/password-hasher.service.js';
 import { ClearRefreshCookieInterceptor, SetRefreshCookieInterceptor } from './refresh-cookie.js';
 import { AdminSessionsController, SessionsController } from './sessions.controller.js';
 import { SessionsService } from './sessions.service.js';
@@ -31,12 +33,12 @@ import { SessionsRepository } from './tokens/sessions.repository.js';
 import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, ApiKeysModule],
-  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController, GoogleController],
+  imports: [PassportModule, UsersModule, ApiKeysModule, ReauthenticationModule],
+  controllers: [AuthController, EmailVerificationController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController, GoogleController],
   providers: [
     AuthService,
-    PasswordHasherService,
-    PasswordResetRepository,
+    AccountTokensRepository,
+    EmailVerificationService,
     PasswordResetService,
     PasswordChangeService,
     SigningKeysService,
@@ -57,6 +59,6 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     SetRefreshCookieInterceptor,
     ClearRefreshCookieInterceptor,
   ],
-  exports: [JwtAuthGuard, PasswordHasherService, ApiKeysModule],
+  exports: [JwtAuthGuard, ApiKeysModule, MfaService],
 })
 export class AuthModule {}

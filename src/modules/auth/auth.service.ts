@@ -1,26 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { UnauthorizedError } from '../../common/errors/app-error.js';
+import { ForbiddenError, UnauthorizedError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
+import { AppConfig } from '../../config/app-config.js';
+import { isUniqueViolation } from '../../database/prisma-errors.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { MailService } from '../mail/mail.service.js';
 import { LoginThrottleService } from '../rate-limit/login-throttle.service.js';
-import type { UserProfileDto } from '../users/dto/user-response.dto.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import type { LoginDto } from './dto/login.dto.js';
+import type { MfaChallengeDto } from './dto/mfa.dto.js';
+import type { AcceptedDto } from './dto/password.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
+import { EmailVerificationService } from './email-verification/email-verification.service.js';
 import { PasswordHasherService } from './password/password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
-import type { MfaChallengeDto } from './dto/mfa.dto.js';
 import { MfaChallengeTokenService } from './tokens/mfa-challenge-token.service.js';
-import { TokenIssuerService } from './tokens/token-issuer.service.js';
 import { InvalidRefreshTokenError, RefreshSessionsService } from './tokens/refresh-sessions.service.js';
+import { TokenIssuerService } from './tokens/token-issuer.service.js';
 
 export class InvalidCredentialsError extends UnauthorizedError {
   constructor() {
     super('Invalid credentials');
   }
 }
+
+export class EmailNotVerifiedError extends ForbiddenError {
+  constructor() {
+    super('Email not verified');
+  }
+}
+
+/** The one answer to every registration, whatever the address (ASVS 6.3.8: no enumeration). */
+export const REGISTRATION_ACCEPTED: AcceptedDto = {
+  message: 'Check your inbox: a link to confirm the address is on its way. It is valid for 24 hours.',
+};
 
 /** Registration, login, refresh and logout. Tokens and sessions live in ./tokens. */
 @Injectable()
@@ -32,34 +48,77 @@ export class AuthService {
     private readonly challenges: MfaChallengeTokenService,
     private readonly refreshSessions: RefreshSessionsService,
     private readonly sessions: SessionsService,
+    private readonly verification: EmailVerificationService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly loginThrottle: LoginThrottleService,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Everyone registers as `user`: the DTO has no role, and unknown fields are refused. */
-  async register(dto: RegisterDto, meta: RequestMeta): Promise<UserProfileDto> {
-    const passwordHash = await this.hasher.hash(dto.password);
-    const user = await this.users.create({ email: dto.email, name: dto.name, passwordHash });
-    this.audit.record('USER_REGISTERED', { meta, userId: user.id });
-    return user;
+  /**
+   * Answers 202 at once with one fixed body; the work happens after the response, so neither the
+   * answer nor its timing tells a new address from a taken one. Everyone registers as `user`: the
+   * DTO has no role, and unknown fields are refused.
+   */
+  register(dto: RegisterDto, meta: RequestMeta): AcceptedDto {
+    this.verification.afterResponse('registration', () => this.completeRegistration(dto, meta));
+    return REGISTRATION_ACCEPTED;
+  }
+
+  /**
+   * A new address: an unverified account and a verification link. A taken one (verified or not):
+   * the account is not touched, and its owner is told someone tried, and how to sign in.
+   */
+  private async completeRegistration(dto: RegisterDto, meta: RequestMeta): Promise<void> {
+    const passwordHash = await this.hasher.hash(dto.password); // for every address: the same work
+    const existing = await this.users.findCredentialsByEmail(dto.email);
+    const created = existing
+      ? null
+      : await this.users
+          .create({ email: dto.email, name: dto.name, passwordHash, emailVerifiedAt: null })
+          .catch((err: unknown) => (isUniqueViolation(err) ? null : Promise.reject(err)));
+    if (!created) {
+      this.audit.record('USER_REGISTERED', { meta, userId: existing?.id ?? null, outcome: 'failure', metadata: { reason: 'address-taken' } });
+      await this.tellOwnerOfAttempt(dto.email);
+      return;
+    }
+    this.audit.record('USER_REGISTERED', { meta, userId: created.id });
+    await this.verification.sendLink(created);
+  }
+
+  private async tellOwnerOfAttempt(email: string): Promise<void> {
+    if (!(await this.verification.mayMail(email))) return;
+    const front = this.config.mail.frontendUrl;
+    await this.mail.send({
+      to: email,
+      subject: 'Someone tried to register with your address',
+      text: `Someone just tried to create an account with this address, which already has one. Nothing was changed.\n\nTo sign in: ${front}/login\nForgot your password? ${front}/forgot-password\nNever confirmed the address? Ask for a new link at ${front}/verify-email\n\nIf it was not you, you can ignore this mail.`,
+    });
   }
 
   async login(dto: LoginDto, meta: RequestMeta): Promise<TokenResponseDto | MfaChallengeDto> {
     await this.loginThrottle.assertIpAllowed(meta.ip);
     const user = await this.users.findCredentialsByEmail(dto.email);
-    // Always one argon2 verification, against a dummy hash for unknown emails: same answer, same
-    // time, whether the account exists, is locked, or the password is wrong (no enumeration).
-    const valid = await this.hasher.verify(user?.passwordHash, dto.password);
+    // Always one argon2 verification, against a dummy hash for unknown emails and accounts with
+    // no password: same answer, same time, whether the account exists, is locked or disabled, or
+    // the password is wrong (no enumeration).
+    const valid = await this.hasher.verify(user?.passwordHash ?? undefined, dto.password);
     const locked = await this.loginThrottle.isAccountLocked(dto.email);
-    if (!user || !valid || locked) {
+    if (!user?.passwordHash || !valid || locked || user.disabledAt) {
       await this.loginThrottle.recordFailure(meta.ip, dto.email, locked);
-      const metadata = locked ? { reason: 'account-locked' } : undefined;
-      this.audit.record('LOGIN_FAILED', { meta, userId: user?.id ?? null, outcome: 'failure', metadata });
+      const reason = locked ? 'account-locked' : user?.disabledAt && valid ? 'account-disabled' : undefined;
+      this.audit.record('LOGIN_FAILED', { meta, userId: user?.id ?? null, outcome: 'failure', metadata: reason ? { reason } : undefined });
       throw new InvalidCredentialsError();
+    }
+    // Only the right password learns that the address still needs its link.
+    if (this.config.accounts.requireEmailVerification && !user.emailVerifiedAt) {
+      this.audit.record('LOGIN_FAILED', { meta, userId: user.id, outcome: 'failure', metadata: { reason: 'email-not-verified' } });
+      throw new EmailNotVerifiedError();
     }
     await this.loginThrottle.recordSuccess(dto.email);
     // With MFA on, the password step yields only a 5-minute challenge for /auth/mfa/verify.
-    if (user.mfaEnabled) return { mfaRequired: true, mfaToken: this.challenges.issue(user.id) };
+    if (user.mfaEnabled) return { mfaRequired: true, mfaToken: this.challenges.issue(user) };
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.password));
     }
@@ -77,7 +136,9 @@ export class AuthService {
     return this.sessions.revokeCurrent(user, meta);
   }
 
+  /** Sign out everywhere: every session and every API key (a stolen session leaves nothing behind). */
   async logoutAll(user: AuthUser, meta: RequestMeta): Promise<void> {
     await this.sessions.revokeAll(user.id, 'logout-all', meta);
+    await this.apiKeys.revokeAll(user.id, 'logout-all', meta);
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
-import type { Plan, Role } from '../../generated/prisma/enums.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from './auth-user.js';
 import type { SessionDto } from './dto/session.dto.js';
-import { SessionsRepository } from './tokens/sessions.repository.js';
+import { SessionsRepository, type ActiveSessionUser } from './tokens/sessions.repository.js';
 
 export class SessionNotFoundError extends NotFoundError {
   constructor() {
@@ -21,7 +20,7 @@ export class SessionsService {
     private readonly audit: AuditService,
   ) {}
 
-  activeSessionUser(sessionId: string, userId: string): Promise<{ role: Role; plan: Plan } | null> {
+  activeSessionUser(sessionId: string, userId: string): Promise<ActiveSessionUser | null> {
     return this.sessions.activeSessionUser(sessionId, userId);
   }
 

@@ -3,7 +3,7 @@ import { Plan, Role } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PostPolicy } from './post.policy.js';
 
-const user = (id: string, role: Role): AuthUser => ({ id, role, plan: Plan.DEFAULT, sessionId: 's', tokenId: 't' });
+const user = (id: string, role: Role): AuthUser => ({ id, role, plan: Plan.DEFAULT, sessionId: 's', tokenId: 't', authenticatedAt: null });
 const alice = user('alice', Role.USER);
 const bob = user('bob', Role.USER);
 const mod = user('mod', Role.MODERATOR);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
@@ -9,6 +9,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Authenticated } from '../authorization/authenticated.decorator.js';
 import { ChangePlanDto, ChangeRoleDto } from './dto/change-role.dto.js';
+import { ChangeStatusDto } from './dto/change-status.dto.js';
 import { UserProfileDto } from './dto/user-response.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -35,6 +36,20 @@ export class AdminUsersController {
     @ReqMeta() meta: RequestMeta,
   ): Promise<UserProfileDto> {
     return this.users.changeRole(actor, id, dto.role, meta);
+  }
+
+  @Patch(':id/status')
+  @Authenticated({ permissions: ['users:manage'] })
+  @ApiOkResponse({ type: UserProfileDto, description: 'disabled: every session and API key of the user stops at once, on every instance' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Admins cannot disable themselves or the last admin' })
+  changeStatus(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: ChangeStatusDto,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<UserProfileDto> {
+    return this.users.changeStatus(actor, id, dto.status, meta);
   }
 
   @Patch(':id/plan')

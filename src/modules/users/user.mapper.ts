@@ -9,6 +9,8 @@ export function toUserProfile(row: UserProfileRow): UserProfileDto {
     name: row.name,
     role: row.role,
     plan: row.plan,
+    emailVerified: row.emailVerifiedAt !== null,
+    status: row.disabledAt ? 'disabled' : 'active',
     createdAt: row.createdAt.toISOString(),
   };
 }

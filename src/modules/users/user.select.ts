@@ -7,12 +7,23 @@ export const USER_PROFILE_SELECT = {
   name: true,
   role: true,
   plan: true,
+  emailVerifiedAt: true,
+  disabledAt: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.UserSelect;
 
-/** What login needs, and nothing more; used only by the credentials check. */
-export const USER_CREDENTIALS_SELECT = { id: true, email: true, role: true, passwordHash: true, mfaEnabled: true } as const satisfies Prisma.UserSelect;
+/** What sign-in and re-authentication need, and nothing more; used only by the credentials checks. */
+export const USER_CREDENTIALS_SELECT = {
+  id: true,
+  email: true,
+  role: true,
+  passwordHash: true,
+  mfaEnabled: true,
+  emailVerifiedAt: true,
+  disabledAt: true,
+  credentialsChangedAt: true,
+} as const satisfies Prisma.UserSelect;
 
 export type UserProfileRow = Prisma.UserGetPayload<{ select: typeof USER_PROFILE_SELECT }>;
 export type UserCredentialsRow = Prisma.UserGetPayload<{ select: typeof USER_CREDENTIALS_SELECT }>;

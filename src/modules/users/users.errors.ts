@@ -7,7 +7,13 @@ export class UserNotFoundError extends NotFoundError {
 }
 
 export class LastAdminError extends ConflictError {
+  constructor(message = 'The last admin cannot be demoted') {
+    super(message);
+  }
+}
+
+export class CannotDisableSelfError extends ConflictError {
   constructor() {
-    super('The last admin cannot be demoted');
+    super('Admins cannot disable their own account');
   }
 }

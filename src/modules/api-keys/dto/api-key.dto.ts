@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDateString, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { trimString } from '../../../common/http/transforms.js';
+import { PASSWORD_MAX } from '../../auth/password/password-policy.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../api-key.scopes.js';
 
 export class CreateApiKeyDto {
@@ -23,6 +24,16 @@ export class CreateApiKeyDto {
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string;
+
+  @ApiPropertyOptional({
+    format: 'password',
+    maxLength: PASSWORD_MAX * 4,
+    description: 'Required unless this session signed in within RECENT_AUTHENTICATION_SECONDS (10 minutes): a key outlives any session',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, PASSWORD_MAX * 4)
+  password?: string;
 }
 
 export class ApiKeyDto {

@@ -1,14 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
-import { normalizeEmail } from '../../../common/http/transforms.js';
+import { IsString, Length } from 'class-validator';
+import { AccountEmail } from '../../../common/http/account-email.js';
 import { PASSWORD_MAX } from '../password/password-policy.js';
 
 export class LoginDto {
-  @ApiProperty({ format: 'email', maxLength: 254 })
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @AccountEmail()
   email!: string;
 
   /** A cheap cap before any hashing: 128 characters are at most 512 UTF-16 units. */

@@ -1,15 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
-import { normalizeEmail } from '../../../common/http/transforms.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { AccountEmail } from '../../../common/http/account-email.js';
 import { IsAcceptablePassword } from '../password/is-acceptable-password.decorator.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../password/password-policy.js';
 
 export class ForgotPasswordDto {
-  @ApiProperty({ format: 'email', maxLength: 254 })
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @AccountEmail()
   email!: string;
 }
 
@@ -35,6 +31,11 @@ export class ChangePasswordDto {
   @IsString()
   @IsAcceptablePassword()
   newPassword!: string;
+
+  @ApiPropertyOptional({ description: 'Also revoke every API key of the account (default false)' })
+  @IsOptional()
+  @IsBoolean()
+  revokeApiKeys?: boolean;
 }
 
 export class AcceptedDto {

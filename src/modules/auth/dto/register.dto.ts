@@ -1,15 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
-import { normalizeEmail, trimString } from '../../../common/http/transforms.js';
+import { IsString, Length } from 'class-validator';
+import { AccountEmail } from '../../../common/http/account-email.js';
+import { trimString } from '../../../common/http/transforms.js';
 import { IsAcceptablePassword } from '../password/is-acceptable-password.decorator.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../password/password-policy.js';
 
 export class RegisterDto {
-  @ApiProperty({ format: 'email', maxLength: 254 })
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @AccountEmail()
   email!: string;
 
   /** 12..128 characters, no composition rules, not common, not the email name. Spaces count. */

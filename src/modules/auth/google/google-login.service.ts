@@ -11,16 +11,17 @@ import {
   type VerifyCallback,
 } from 'passport-google-oauth20';
 import { ForbiddenError, NotFoundError } from '../../../common/errors/app-error.js';
-import type { RequestMeta } from '../../../common/http/request-meta.js';
+import { requestMetaOf, type RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { GoogleSettings } from '../../../config/google.config.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { MailService } from '../../mail/mail.service.js';
 import { createLimiter } from '../../rate-limit/limiters.js';
 import { REDIS } from '../../rate-limit/redis.provider.js';
 import type { UserCredentialsRow } from '../../users/user.select.js';
 import { UsersService } from '../../users/users.service.js';
 import { SecretCipher } from '../mfa/secret-cipher.js';
-import { PasswordHasherService } from '../password/password-hasher.service.js';
+import { SessionStateCache } from '../tokens/session-state.cache.js';
 import { setMfaChallengeCookie, setRefreshCookie } from '../refresh-cookie.js';
 import { MfaChallengeTokenService } from '../tokens/mfa-challenge-token.service.js';
 import { TokenIssuerService } from '../tokens/token-issuer.service.js';
@@ -32,6 +33,12 @@ export class GoogleNotConfiguredError extends NotFoundError {
   constructor() {
     super('Google sign-in is not configured');
   }
+}
+
+/** A disabled account cannot sign in through Google either. */
+function usable(user: UserCredentialsRow): UserCredentialsRow {
+  if (user.disabledAt) throw new ForbiddenError('Sign-in refused');
+  return user;
 }
 
 type OAuth2Request = (method: string, url: string, headers: unknown, body: unknown, token: unknown, cb: RequestCallback) => void;
@@ -74,10 +81,11 @@ export class GoogleLoginService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly accounts: GoogleAccountsRepository,
-    private readonly hasher: PasswordHasherService,
     private readonly issuer: TokenIssuerService,
     private readonly challenges: MfaChallengeTokenService,
     private readonly audit: AuditService,
+    private readonly mail: MailService,
+    private readonly liveSessions: SessionStateCache,
     @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
 
@@ -109,7 +117,7 @@ export class GoogleLoginService implements OnModuleInit {
       (req: Request, _at: string, _rt: string, params: GoogleCallbackParameters, _profile: Profile, done: VerifyCallback) => {
         verifier
           .verify(params.id_token, (req as FlowRequest).oauthFlow?.nonce ?? '')
-          .then((identity) => this.resolveUser(identity))
+          .then((identity) => this.resolveUser(identity, requestMetaOf(req)))
           .then(
             (user) => done(null, user),
             (err: unknown) => (err instanceof IdTokenRejectedError ? done(null, false, { message: err.message }) : done(err)),
@@ -133,7 +141,7 @@ export class GoogleLoginService implements OnModuleInit {
   async finish(user: UserCredentialsRow, req: FlowRequest, res: Response, meta: RequestMeta): Promise<{ url: string }> {
     const returnTo = req.oauthFlow?.returnTo ?? `${this.config.mail.frontendUrl}/`;
     if (user.mfaEnabled) {
-      setMfaChallengeCookie(res, this.challenges.issue(user.id), 300);
+      setMfaChallengeCookie(res, this.challenges.issue(user), 300);
       return { url: `${this.config.mail.frontendUrl}/login/mfa` };
     }
     this.audit.record('LOGIN_SUCCESS', { meta, userId: user.id, metadata: { method: 'google' } });
@@ -142,25 +150,48 @@ export class GoogleLoginService implements OnModuleInit {
     return { url: returnTo };
   }
 
-  private async resolveUser(identity: GoogleIdentity): Promise<UserCredentialsRow> {
+  /**
+   * Which account a verified Google identity signs in to. Linked already: that one. Otherwise an
+   * address both sides proved is linked (and its owner told); an address only a password
+   * registration named, never proven, is claimed clean (ACCOUNT_CLAIMED: whoever registered it
+   * first loses every credential); a new address gets a new, verified account with no password.
+   */
+  private async resolveUser(identity: GoogleIdentity, meta: RequestMeta): Promise<UserCredentialsRow> {
     const linked = await this.accounts.findUserId(identity.issuer, identity.subject);
     const user = linked ? await this.users.findCredentialsById(linked) : null;
-    if (user) return user;
+    if (user) return usable(user);
     // Only a verified email may reach an existing account, or claim an address for a new one.
     if (!identity.emailVerified || !identity.email) throw new ForbiddenError('Google account email is not verified');
+    const link = { issuer: identity.issuer, subject: identity.subject, email: identity.email };
     const existing = await this.users.findCredentialsByEmail(identity.email);
-    const target = existing ?? (await this.createUser(identity));
-    await this.accounts.link(target.id, { issuer: identity.issuer, subject: identity.subject, email: identity.email });
-    return target;
+    if (!existing) return this.createUser(identity);
+    usable(existing);
+    if (!existing.emailVerifiedAt && (await this.accounts.claim(existing.id, { ...link, name: identity.name }))) {
+      await this.liveSessions.settle(); // the earlier registrant's tokens are refused from the next request on
+      this.audit.record('ACCOUNT_CLAIMED', { meta, userId: existing.id, metadata: { method: 'google' } });
+      return this.reload(existing.id);
+    }
+    await this.accounts.link(existing.id, link);
+    this.audit.record('OAUTH_LINKED', { meta, userId: existing.id, metadata: { provider: 'google' } });
+    await this.mail.send({
+      to: existing.email,
+      subject: 'Google sign-in was linked to your account',
+      text: 'Your account can now be signed in to with Google, through the Google account that uses this address. If this was not you, reset your password and contact support at once.',
+    });
+    return this.reload(existing.id);
   }
 
+  /** No password was ever chosen: password login stays impossible until a reset sets one. */
   private async createUser(identity: GoogleIdentity): Promise<UserCredentialsRow> {
-    // No password was ever chosen: the hash of a random secret nobody knows (reset sets one).
-    const passwordHash = await this.hasher.hash(randomBytes(32).toString('base64url'));
-    const profile = await this.users.create({ email: identity.email, name: identity.name, passwordHash });
-    const created = await this.users.findCredentialsById(profile.id);
-    if (!created) throw new Error('user vanished after creation');
-    return created;
+    const profile = await this.users.create({ email: identity.email, name: identity.name, passwordHash: null, emailVerifiedAt: new Date() });
+    await this.accounts.link(profile.id, { issuer: identity.issuer, subject: identity.subject, email: identity.email });
+    return this.reload(profile.id);
+  }
+
+  private async reload(id: string): Promise<UserCredentialsRow> {
+    const user = await this.users.findCredentialsById(id);
+    if (!user) throw new Error('user vanished during sign-in');
+    return user;
   }
 
   /** returnTo may only lead back to the front end: a path, or an allowed origin. */

@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../../../common/http/account-email.js';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { GoogleSettings } from '../../../config/google.config.js';
 
@@ -36,7 +37,7 @@ export class IdTokenVerifier {
 }
 
 function toIdentity(p: JWTPayload): GoogleIdentity {
-  const email = typeof p.email === 'string' ? p.email.trim().toLowerCase() : '';
+  const email = typeof p.email === 'string' ? normalizeEmail(p.email) : '';
   return {
     issuer: p.iss ?? '',
     subject: p.sub ?? '',

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import QRCode from 'qrcode';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { ConflictError, TooManyRequestsError, UnauthorizedError } from '../../../common/errors/app-error.js';
+import { ConflictError, TooManyRequestsError, UnauthorizedError, type AppError } from '../../../common/errors/app-error.js';
 import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { AuditService } from '../../audit/audit.service.js';
@@ -12,7 +12,8 @@ import { UsersService } from '../../users/users.service.js';
 import type { AuthUser } from '../auth-user.js';
 import type { MfaSetupDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
 import type { TokenResponseDto } from '../dto/token-response.dto.js';
-import { PasswordHasherService } from '../password/password-hasher.service.js';
+import { ReauthenticationService } from '../reauthentication/reauthentication.service.js';
+import { SessionsService } from '../sessions.service.js';
 import { MfaChallengeTokenService } from '../tokens/mfa-challenge-token.service.js';
 import { TokenIssuerService } from '../tokens/token-issuer.service.js';
 import { MfaRepository } from './mfa.repository.js';
@@ -22,6 +23,12 @@ import { acceptedTotpStep, hashRecoveryCode, isRecoveryCodeShape, newRecoveryCod
 export class InvalidMfaCodeError extends UnauthorizedError {
   constructor() {
     super('Invalid code');
+  }
+}
+
+export class InvalidChallengeError extends UnauthorizedError {
+  constructor() {
+    super('Invalid or expired MFA challenge');
   }
 }
 
@@ -40,9 +47,10 @@ export class MfaService implements OnModuleInit {
   constructor(
     private readonly mfa: MfaRepository,
     private readonly users: UsersService,
-    private readonly hasher: PasswordHasherService,
+    private readonly reauth: ReauthenticationService,
     private readonly challenges: MfaChallengeTokenService,
     private readonly issuer: TokenIssuerService,
+    private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis | null,
@@ -72,35 +80,48 @@ export class MfaService implements OnModuleInit {
     const recoveryCodes = newRecoveryCodes();
     if (!(await this.mfa.enable(caller.id, step, recoveryCodes.map(hashRecoveryCode)))) throw new ConflictError('MFA is already enabled');
     this.audit.record('MFA_ENABLED', { meta, userId: caller.id });
+    // Sessions signed in with the password alone end: from now on every sign-in needs both factors.
+    await this.sessions.revokeAll(caller.id, 'mfa-enabled', meta, caller.id, caller.sessionId ?? undefined);
     return { recoveryCodes };
   }
 
   /** Second step of a login: the challenge token and a TOTP or recovery code. */
   async verifyChallenge(mfaToken: string, code: string, meta: RequestMeta): Promise<TokenResponseDto> {
-    const { userId, challengeId } = this.challenges.verify(mfaToken);
-    if ((await this.spentChallenges.get(challengeId))?.consumedPoints) throw new UnauthorizedError('Invalid or expired MFA challenge');
-    await this.checkCode(userId, code, meta);
+    const { userId, challengeId, credentialsVersion } = this.challenges.verify(mfaToken);
+    if ((await this.spentChallenges.get(challengeId))?.consumedPoints) throw new InvalidChallengeError();
+    // A password change or reset since the challenge was issued, or a disabled account: refused.
+    const user = await this.users.findCredentialsById(userId);
+    if (!user || user.disabledAt || user.credentialsChangedAt.getTime() !== credentialsVersion) throw new InvalidChallengeError();
+    await this.checkCode(userId, code, meta, () => new InvalidMfaCodeError());
     // A wrong code leaves the challenge usable (typos happen); a completed login spends it.
     const spent = await this.spentChallenges.consume(challengeId).then(() => true, (r: unknown) => (isOverLimit(r) ? false : Promise.reject(r)));
-    if (!spent) throw new UnauthorizedError('Invalid or expired MFA challenge');
-    const user = await this.users.findCredentialsById(userId);
-    if (!user) throw new InvalidMfaCodeError();
+    if (!spent) throw new InvalidChallengeError();
     this.audit.record('LOGIN_SUCCESS', { meta, userId, metadata: { mfa: true } });
     return this.issuer.startSession(user, meta);
   }
 
-  /** Turning the second factor off needs both factors again (a stolen session is not enough). */
+  /**
+   * Turning the second factor off needs both factors again (a stolen session is not enough). One
+   * answer whichever was wrong; a wrong password spends the login failure budget, a wrong code
+   * the MFA one.
+   */
   async disable(caller: AuthUser, password: string, code: string, meta: RequestMeta): Promise<void> {
-    const user = await this.users.findCredentialsById(caller.id);
-    if (!user?.mfaEnabled) throw new ConflictError('MFA is not enabled');
-    if (!(await this.hasher.verify(user.passwordHash, password))) throw new UnauthorizedError('Invalid password or code');
-    await this.checkCode(user.id, code, meta);
+    const user = await this.reauth.credentialsOf(caller);
+    if (!user.mfaEnabled) throw new ConflictError('MFA is not enabled');
+    const failure = () => new UnauthorizedError('Invalid password or code');
+    await this.reauth.requirePassword(user, password, meta, failure);
+    await this.checkCode(user.id, code, meta, failure);
     await this.mfa.disable(user.id);
     this.audit.record('MFA_DISABLED', { meta, userId: user.id });
   }
 
+  /** The second factor again, for a sensitive change (account deletion). */
+  requireCode(userId: string, code: string | undefined, meta: RequestMeta, failure: () => AppError): Promise<void> {
+    return this.checkCode(userId, code ?? '', meta, failure);
+  }
+
   /** A valid, unused TOTP code or recovery code; otherwise counts a failure (429 past the limit). */
-  private async checkCode(userId: string, code: string, meta: RequestMeta): Promise<void> {
+  private async checkCode(userId: string, code: string, meta: RequestMeta, failure: () => AppError): Promise<void> {
     const state = await this.failures.get(userId);
     if (state && state.consumedPoints >= this.failures.points) throw new TooManyRequestsError(state.msBeforeNext / 1000);
     if (await this.codeIsValid(userId, code)) {
@@ -109,7 +130,7 @@ export class MfaService implements OnModuleInit {
     }
     await this.failures.consume(userId).catch((r: unknown) => (isOverLimit(r) ? undefined : Promise.reject(r)));
     this.audit.record('MFA_FAILED', { meta, userId, outcome: 'failure' });
-    throw new InvalidMfaCodeError();
+    throw failure();
   }
 
   private async codeIsValid(userId: string, code: string): Promise<boolean> {

@@ -14,8 +14,10 @@ import type { AcceptedDto } from '../dto/password.dto.js';
 import { PasswordHasherService } from '../password/password-hasher.service.js';
 import { passwordPolicyViolation } from '../password/password-policy.js';
 import { SessionsService } from '../sessions.service.js';
+import { AccountTokensRepository } from '../account-tokens/account-tokens.repository.js';
+import { ApiKeysService } from '../../api-keys/api-keys.service.js';
+import { AccountTokenPurpose } from '../../../generated/prisma/enums.js';
 import { generateOpaqueToken, hashToken } from '../tokens/opaque-token.js';
-import { PasswordResetRepository } from './password-reset.repository.js';
 
 export class InvalidResetTokenError extends BadRequestError {
   constructor() {
@@ -35,10 +37,11 @@ export class PasswordResetService implements OnModuleInit {
   private perAccount!: RateLimiterAbstract;
 
   constructor(
-    private readonly resets: PasswordResetRepository,
+    private readonly tokens: AccountTokensRepository,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasherService,
     private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeysService,
     private readonly loginThrottle: LoginThrottleService,
     private readonly mail: MailService,
     private readonly audit: AuditService,
@@ -65,11 +68,13 @@ export class PasswordResetService implements OnModuleInit {
     // Too many requests for one account are dropped silently: no mail flood, no lock, no hint.
     const allowed = await this.perAccount.consume(hashKey(email)).then(() => true, (r: unknown) => (isOverLimit(r) ? false : Promise.reject(r)));
     const user = await this.users.findCredentialsByEmail(email);
-    this.audit.record('PASSWORD_RESET_REQUESTED', { meta, userId: user?.id ?? null, outcome: allowed && user ? 'success' : 'failure' });
-    if (!allowed || !user) return;
+    // A disabled account gets no link: only an admin can give it back.
+    const usable = allowed && user && !user.disabledAt;
+    this.audit.record('PASSWORD_RESET_REQUESTED', { meta, userId: user?.id ?? null, outcome: usable ? 'success' : 'failure' });
+    if (!usable) return;
     const token = generateOpaqueToken();
     const { passwordResetTtlSeconds, frontendUrl } = this.config.mail;
-    await this.resets.replace(user.id, hashToken(token), new Date(Date.now() + passwordResetTtlSeconds * 1000));
+    await this.tokens.replace(user.id, AccountTokenPurpose.PASSWORD_RESET, hashToken(token), new Date(Date.now() + passwordResetTtlSeconds * 1000));
     const link = `${frontendUrl}/reset-password#token=${token}`;
     await this.mail.send({
       to: user.email,
@@ -78,23 +83,29 @@ export class PasswordResetService implements OnModuleInit {
     });
   }
 
-  /** Sets the new password, ends every session, lifts a login lock, and tells the owner. */
+  /**
+   * Sets the new password and makes the change total: every session and API key ends, other
+   * reset links and MFA challenges die, a login lock lifts, and the owner is told. The link
+   * proved the address, so it counts as verified from now on.
+   */
   async reset(token: string, password: string, meta: RequestMeta): Promise<void> {
-    const userId = await this.resets.findValid(hashToken(token));
+    const userId = await this.tokens.findValid(AccountTokenPurpose.PASSWORD_RESET, hashToken(token));
     const user = userId ? await this.users.findCredentialsById(userId) : null;
-    if (!user) throw new InvalidResetTokenError();
+    if (!user || user.disabledAt) throw new InvalidResetTokenError();
     // A refused password does not spend the token: the owner can try another one.
     const problem = passwordPolicyViolation(password, user.email);
     if (problem) throw new ValidationFailedError([{ field: 'password', message: problem }]);
-    if ((await this.resets.consume(hashToken(token))) !== user.id) throw new InvalidResetTokenError();
-    await this.users.updatePasswordHash(user.id, await this.hasher.hash(password));
+    if ((await this.tokens.consume(AccountTokenPurpose.PASSWORD_RESET, hashToken(token))) !== user.id) throw new InvalidResetTokenError();
+    await this.users.setPassword(user.id, await this.hasher.hash(password), true);
+    await this.tokens.cancelAll(user.id, AccountTokenPurpose.PASSWORD_RESET);
     await this.sessions.revokeAll(user.id, 'password-reset', meta);
+    await this.apiKeys.revokeAll(user.id, 'password-reset', meta);
     await this.loginThrottle.recordSuccess(user.email);
     this.audit.record('PASSWORD_RESET_COMPLETED', { meta, userId: user.id });
     await this.mail.send({
       to: user.email,
       subject: 'Your password was reset',
-      text: 'The password of your account was just reset, and every session was signed out. If this was not you, contact support at once.',
+      text: 'The password of your account was just reset: every session was signed out and every API key revoked. If this was not you, contact support at once.',
     });
   }
 }

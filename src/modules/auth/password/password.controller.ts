@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
@@ -43,8 +43,10 @@ export class PasswordController {
   @Patch('users/me/password')
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({ description: 'Password changed; other sessions ended' })
+  @ApiNoContentResponse({ description: 'Password changed; other sessions, reset links and MFA challenges ended (and API keys with revokeApiKeys)' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Current password is incorrect' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many wrong passwords for this account' })
   change(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto, @ReqMeta() meta: RequestMeta): Promise<void> {
-    return this.changes.change(user, dto.currentPassword, dto.newPassword, meta);
+    return this.changes.change(user, dto, meta);
   }
 }

@@ -71,10 +71,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   /** After the signature, iss, aud, exp and nbf checks: the claims' shape and the session's life. */
   async validate(claims: Partial<AccessTokenClaims>): Promise<AuthUser | false> {
     if (!isWellFormed(claims, this.config.auth.accessTokenTtlSeconds)) return false;
-    // Logout, password change and role change revoke the session: its access tokens die with it,
-    // on every instance, because the check reads the database, not process memory.
+    // Logout, password change, role change and disabling revoke the session: its access tokens
+    // die with it on every instance (SessionStateCache drops it when the auth_state notice lands).
     const current = await this.sessions.activeSessionUser(claims.sid, claims.sub);
     if (!current) return false;
-    return { id: claims.sub, role: current.role, plan: current.plan, sessionId: claims.sid, tokenId: claims.jti };
+    return { id: claims.sub, role: current.role, plan: current.plan, sessionId: claims.sid, tokenId: claims.jti, authenticatedAt: current.startedAt };
   }
 }

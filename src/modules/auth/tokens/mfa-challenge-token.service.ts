@@ -8,9 +8,14 @@ import { SigningKeysService } from './signing-keys.service.js';
 const TYP = 'mfa-challenge+jwt';
 const LIFETIME_SECONDS = 300;
 
+/** What a valid challenge says: whose login it continues, and under which credentials. */
+export type MfaChallenge = { userId: string; challengeId: string; credentialsVersion: number };
+
 /**
  * The token the password step yields when MFA is on: good for 5 minutes, for POST /auth/mfa/verify
  * only. Its own `typ` and audience mean no other route (and no access-token check) accepts it.
+ * It carries the user's credentials version (`cv`): a password change or reset in between makes
+ * it worthless.
  */
 @Injectable()
 export class MfaChallengeTokenService {
@@ -23,12 +28,12 @@ export class MfaChallengeTokenService {
     return `${this.config.auth.audience}:mfa-challenge`;
   }
 
-  issue(userId: string): string {
-    return jwt.sign({}, this.keys.signingKey, {
+  issue(user: { id: string; credentialsChangedAt: Date }): string {
+    return jwt.sign({ cv: user.credentialsChangedAt.getTime() }, this.keys.signingKey, {
       algorithm: 'RS256',
       keyid: this.keys.signingKid,
       header: { alg: 'RS256', typ: TYP },
-      subject: userId,
+      subject: user.id,
       jwtid: randomUUID(),
       issuer: this.config.auth.issuer,
       audience: this.audience,
@@ -36,8 +41,8 @@ export class MfaChallengeTokenService {
     });
   }
 
-  /** The user and token id of a valid challenge, or 401. */
-  verify(token: string): { userId: string; challengeId: string } {
+  /** The user, token id and credentials version of a valid challenge, or 401. */
+  verify(token: string): MfaChallenge {
     try {
       const decoded = jwt.decode(token, { complete: true });
       if (decoded?.header.typ !== TYP) throw new Error('wrong typ');
@@ -47,7 +52,9 @@ export class MfaChallengeTokenService {
       if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
         throw new Error('bad claims');
       }
-      return { userId: claims.sub, challengeId: claims.jti };
+      const cv: unknown = claims.cv;
+      if (typeof cv !== 'number') throw new Error('bad claims');
+      return { userId: claims.sub, challengeId: claims.jti, credentialsVersion: cv };
     } catch {
       throw new UnauthorizedError('Invalid or expired MFA challenge');
     }

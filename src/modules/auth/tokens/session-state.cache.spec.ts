@@ -5,7 +5,7 @@ const session = (userId: string, inMs = 60_000): LiveSession => ({
   userId,
   role: 'USER',
   plan: 'DEFAULT',
-  expiresAt: new Date(Date.now() + inMs),
+  startedAt: new Date(), expiresAt: new Date(Date.now() + inMs),
 });
 
 function liveView(max?: number): LiveSessions {

@@ -4,7 +4,8 @@ import pg from 'pg';
 import { AppConfig } from '../../../config/app-config.js';
 import type { Plan, Role } from '../../../generated/prisma/enums.js';
 
-export type LiveSession = { userId: string; role: Role; plan: Plan; expiresAt: Date };
+/** A live session as the revocation check needs it; `startedAt` is when its sign-in happened. */
+export type LiveSession = { userId: string; role: Role; plan: Plan; expiresAt: Date; startedAt: Date };
 
 /** The channel the `notify_auth_state` trigger (migration 20261123030000) announces changes on. */
 export const AUTH_STATE_CHANNEL = 'auth_state';

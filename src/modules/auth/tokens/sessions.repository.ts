@@ -20,6 +20,9 @@ const SESSION_LIST_SELECT = {
   expiresAt: true,
 } as const satisfies Prisma.SessionSelect;
 
+/** The session's user as of now, and when the session's sign-in happened. */
+export type ActiveSessionUser = { role: Role; plan: Plan; startedAt: Date };
+
 export type SessionRow = Prisma.SessionGetPayload<{ select: typeof SESSION_LIST_SELECT }>;
 
 export type NewSession = {
@@ -60,7 +63,7 @@ export class SessionsRepository {
       SELECT t.id, t.rotated_at AS "rotatedAt", t.expires_at AS "expiresAt", s.id AS "sessionId", s.user_id AS "userId",
              s.revoked_at AS "revokedAt", s.expires_at AS "sessionExpiresAt", u.role::text AS role
       FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
-      WHERE t.token_hash = ${tokenHash}`;
+      WHERE t.token_hash = ${tokenHash} AND u.disabled_at IS NULL`;
     const r = rows[0];
     if (!r) return null;
     return {
@@ -97,18 +100,19 @@ export class SessionsRepository {
    * if the session is alive and belongs to that user, else null. Served from SessionStateCache
    * while its listener is up; otherwise (and on a miss) one primary-key join on the database.
    */
-  async activeSessionUser(sessionId: string, userId: string): Promise<{ role: Role; plan: Plan } | null> {
+  async activeSessionUser(sessionId: string, userId: string): Promise<ActiveSessionUser | null> {
     const cached = this.liveSessions.get(sessionId);
-    if (cached) return cached.userId === userId ? { role: cached.role, plan: cached.plan } : null;
+    if (cached) return cached.userId === userId ? cached : null;
     const generation = this.liveSessions.snapshot();
+    // A disabled user has no live session, whatever its row says (disabling revokes them too).
     const rows = await this.prisma.$queryRaw<LiveSession[]>`
-      SELECT s.user_id AS "userId", s.expires_at AS "expiresAt", u.role::text AS role, u.plan::text AS plan
+      SELECT s.user_id AS "userId", s.expires_at AS "expiresAt", s.created_at AS "startedAt", u.role::text AS role, u.plan::text AS plan
       FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.id = ${sessionId}::uuid AND s.revoked_at IS NULL AND s.expires_at > now()`;
+      WHERE s.id = ${sessionId}::uuid AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`;
     const live = rows[0];
     if (!live) return null;
     this.liveSessions.remember(sessionId, live, generation);
-    return live.userId === userId ? { role: live.role, plan: live.plan } : null;
+    return live.userId === userId ? live : null;
   }
 
   async revoke(where: Prisma.SessionWhereInput, reason: string): Promise<number> {

@@ -1,0 +1,34 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Public } from '../../../common/decorators/public.decorator.js';
+import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
+import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import { ResendVerificationDto, VerifyEmailDto } from '../dto/email-verification.dto.js';
+import { AcceptedDto } from '../dto/password.dto.js';
+import { EmailVerificationService } from './email-verification.service.js';
+
+@ApiTags('auth')
+@Controller({ path: 'auth/verify-email', version: '1' })
+export class EmailVerificationController {
+  constructor(private readonly verification: EmailVerificationService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The address is verified: password sign-in works from now on' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A used, expired, cancelled or unknown token (one answer for all)' })
+  verify(@Body() dto: VerifyEmailDto, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.verification.verify(dto.token, meta);
+  }
+
+  @Post('resend')
+  @Public()
+  @RateLimit('register')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always, whether or not the address has an account waiting' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  resend(@Body() dto: ResendVerificationDto): AcceptedDto {
+    return this.verification.resend(dto.email);
+  }
+}

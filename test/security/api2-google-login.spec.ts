@@ -14,7 +14,10 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import { generateSync } from 'otplib';
 import request, { type Response } from 'supertest';
 import { createTestApp } from '../setup/create-test-app.js';
-import { API, bearer, createUser, uniqueEmail, type TestUser } from '../setup/factories.js';
+import { Role } from '../../src/generated/prisma/enums.js';
+import { API, bearer, createUser, strongPassword, uniqueEmail, waitForMail, type TestUser } from '../setup/factories.js';
+import { ALL_SCOPES, createApiKey, enableMfa as enableMfaFor } from './support/auth-flows.js';
+import { prismaOf } from './support/authz.js';
 
 const FRONTEND = 'https://app.example.com';
 const OTHER_FRONTEND = 'https://admin.example.com';
@@ -93,6 +96,8 @@ describe('API2 Google sign-in (security)', () => {
   let attackerKey: CryptoKey;
   /** Claims the provider puts in its next tokens (over its own defaults). */
   let claims: Claims = {};
+  /** The settings that point the app at the local provider. */
+  let googleEnv: Record<string, string> = {};
 
   /** The honest provider: the mock's token endpoint, the ID token optionally rewritten on the way. */
   const relay =
@@ -113,7 +118,7 @@ describe('API2 Google sign-in (security)', () => {
     issuer = provider.issuer.url ?? '';
     await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve));
     const { port } = relayServer.address() as AddressInfo;
-    app = await createTestApp({
+    googleEnv = {
       GOOGLE_CLIENT_ID: CLIENT_ID,
       GOOGLE_CLIENT_SECRET: 'test-secret',
       GOOGLE_CALLBACK_URL: CALLBACK,
@@ -124,7 +129,8 @@ describe('API2 Google sign-in (security)', () => {
       GOOGLE_TIMEOUT_MS: String(TIMEOUT_MS),
       FRONTEND_URL: FRONTEND,
       ALLOWED_ORIGINS: `${FRONTEND},${OTHER_FRONTEND}`,
-    });
+    };
+    app = await createTestApp(googleEnv);
   });
   afterEach(() => {
     claims = {};
@@ -415,5 +421,93 @@ describe('API2 Google sign-in (security)', () => {
     expect(done.body).toEqual(expect.objectContaining({ accessToken: expect.any(String), refreshToken: expect.any(String), tokenType: 'Bearer' }));
     const me = await http().get(`${API}/users/me`).set(bearer(done.body.accessToken));
     expect(me.body.id).toBe(user.id);
+  });
+
+  /**
+   * ACCT-02, pre-account hijacking (Sudhodanan and Paverd, USENIX Security 2022, "classic-federated
+   * merge"): an attacker registers the victim's address with a password of their own before the
+   * victim ever signs in with Google. The victim's verified Google identity must claim the account
+   * clean, so nothing the attacker set up survives.
+   */
+  describe('ACCT-02 pre-account hijacking', () => {
+    const audited = async (type: string, userId: string) => {
+      for (let i = 0; i < 50; i++) {
+        const rows = await prismaOf(app).auditEvent.findMany({ where: { type, userId } });
+        if (rows.length > 0) return rows;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return [];
+    };
+
+    it('ACCT-02 the attacker cannot even sign in before verification, and the victim claims the account through Google', async () => {
+      const victim = uniqueEmail('victim');
+      const attackerPassword = strongPassword();
+      expect((await http().post(`${API}/auth/register`).send({ email: victim, password: attackerPassword, name: 'Attacker' })).status).toBe(202);
+      await waitForMail(app, victim, '/verify-email#token=');
+      expect((await http().post(`${API}/auth/login`).send({ email: victim, password: attackerPassword })).status).toBe(403);
+
+      const res = await signInAs(newIdentity({ email: victim, name: 'Victim' }));
+      const me = await userBehind(res);
+      expect(me).toMatchObject({ email: victim, name: 'Victim', emailVerified: true });
+      expect((await http().post(`${API}/auth/login`).send({ email: victim, password: attackerPassword })).body).toEqual({ error: 'Invalid credentials', requestId: expect.any(String) });
+      expect(await audited('ACCOUNT_CLAIMED', me.id)).toHaveLength(1);
+    });
+
+    it('ACCT-02 a verified local account is linked, not claimed: its password keeps working and the owner is told', async () => {
+      const user = await createUser(app);
+      const res = await signInAs(newIdentity({ email: user.email }));
+      expect((await userBehind(res)).id).toBe(user.id);
+      expect((await http().post(`${API}/auth/login`).send({ email: user.email, password: user.password })).status).toBe(200);
+      expect((await http().get(`${API}/users/me`).set(bearer(user.accessToken))).status).toBe(200);
+      await waitForMail(app, user.email, 'can now be signed in to with Google');
+      expect(await audited('OAUTH_LINKED', user.id)).toHaveLength(1);
+      expect(await prismaOf(app).auditEvent.count({ where: { type: 'ACCOUNT_CLAIMED', userId: user.id } })).toBe(0);
+    });
+
+    // Last in the file: passport's strategies are process-wide, so the app booted here takes over
+    // the 'google' strategy, and no test of the first app may sign in through Google after it.
+    describe('where unverified accounts may sign in (REQUIRE_EMAIL_VERIFICATION=false)', () => {
+      let strict: NestExpressApplication;
+      beforeAll(async () => {
+        strict = app;
+        app = await createTestApp({ ...googleEnv, REQUIRE_EMAIL_VERIFICATION: 'false' });
+      });
+      afterAll(async () => {
+        await app.close();
+        app = strict;
+      });
+
+      it("ACCT-02 after the victim's Google sign-in, the attacker's password, access token, refresh token, API key, MFA and reset link all fail", async () => {
+        const email = uniqueEmail('victim');
+        const password = strongPassword();
+        expect((await http().post(`${API}/auth/register`).send({ email, password, name: 'Attacker' })).status).toBe(202);
+        await waitForMail(app, email, '/verify-email#token=');
+        const login = await http().post(`${API}/auth/login`).send({ email, password });
+        expect(login.status).toBe(200);
+        const attacker: TestUser = { id: '', email, password, name: 'Attacker', role: Role.USER, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken };
+        const key = await createApiKey(app, attacker, ALL_SCOPES);
+        const { secret } = await enableMfaFor(app, attacker);
+        await http().post(`${API}/auth/forgot-password`).send({ email });
+        const { token: resetToken } = await waitForMail(app, email, '/reset-password#token=');
+        const refreshed = await http().post(`${API}/auth/refresh`).send({ refreshToken: attacker.refreshToken });
+        expect(refreshed.status).toBe(200);
+
+        const res = await signInAs(newIdentity({ email, name: 'Victim' }));
+        const me = await userBehind(res); // the victim is signed in, with no MFA prompt from the attacker's secret
+        expect(me).toMatchObject({ email, name: 'Victim' });
+
+        expect((await http().get(`${API}/users/me`).set(bearer(attacker.accessToken))).status).toBe(401);
+        expect((await http().get(`${API}/users/me`).set(bearer(refreshed.body.accessToken))).status).toBe(401);
+        expect((await http().post(`${API}/auth/refresh`).send({ refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+        expect((await http().get(`${API}/users/me`).set('X-API-Key', key.key)).status).toBe(401);
+        expect((await http().post(`${API}/auth/login`).send({ email, password })).status).toBe(401);
+        expect((await http().post(`${API}/auth/reset-password`).send({ token: resetToken, password: strongPassword() })).status).toBe(400);
+        const row = await prismaOf(app).user.findUniqueOrThrow({ where: { email } });
+        expect({ passwordHash: row.passwordHash, mfaEnabled: row.mfaEnabled, verified: row.emailVerifiedAt !== null }).toEqual({ passwordHash: null, mfaEnabled: false, verified: true });
+        expect(await prismaOf(app).mfaSecret.count({ where: { userId: row.id } })).toBe(0);
+        expect(secret).not.toBe('');
+        expect(await audited('ACCOUNT_CLAIMED', row.id)).toHaveLength(1);
+      });
+    });
   });
 });

@@ -32,7 +32,7 @@ export async function seedDemoUsers(databaseUrl: string, credentialsFile: string
         timeCost: ARGON2_MIN.timeCost,
         parallelism: ARGON2_MIN.parallelism,
       });
-      await prisma.user.create({ data: { ...user, passwordHash }, select: { id: true } });
+      await prisma.user.create({ data: { ...user, passwordHash, emailVerifiedAt: new Date() }, select: { id: true } });
       credentials.push({ email: user.email, password, role: user.role });
     }
     writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

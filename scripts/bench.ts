@@ -44,8 +44,8 @@ async function seed(databaseUrl: string): Promise<void> {
   const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
   await withClient(databaseUrl, async (db) => {
     await db.query(
-      `INSERT INTO users (id, email, name, password_hash, updated_at)
-       SELECT gen_random_uuid(), 'bench' || i || '@example.com', 'Bench ' || i, $1, now() FROM generate_series(1, 100) i`,
+      `INSERT INTO users (id, email, name, password_hash, email_verified_at, updated_at)
+       SELECT gen_random_uuid(), 'bench' || i || '@example.com', 'Bench ' || i, $1, now(), now() FROM generate_series(1, 100) i`,
       [hash],
     );
     // The benchmark user is on the enterprise plan (unlimited): the budget check still runs.

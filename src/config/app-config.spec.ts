@@ -74,6 +74,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses production without email verification, and allows turning it off elsewhere', () => {
+    const production = { ...base, NODE_ENV: 'production', TRUST_PROXY: '1', SMTP_URL: 'smtp://mail.internal:587' };
+    expect(loadConfig(production).accounts.requireEmailVerification).toBe(true);
+    expect(problemsOf({ ...production, REQUIRE_EMAIL_VERIFICATION: 'false' })).toEqual([expect.stringMatching(/^REQUIRE_EMAIL_VERIFICATION: production requires/)]);
+    expect(loadConfig({ ...base, REQUIRE_EMAIL_VERIFICATION: 'false' }).accounts.requireEmailVerification).toBe(false);
+  });
+
   it('turns the docs off in production unless asked for', () => {
     expect(loadConfig(base).app.docsEnabled).toBe(true);
     expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1', SMTP_URL: 'smtp://mail.internal:587' }).app.docsEnabled).toBe(false);

@@ -28,7 +28,7 @@ describe('database outage under load', () => {
   it('503 within 2 s while PostgreSQL is down, readiness down and liveness up, then recovery with no restart and no lost write', async () => {
     const postgres = app.postgres!;
     const client = new HttpClient(() => app.url, CONNECTIONS + 2, 10_000);
-    const users = await signUpUsers(client, CONNECTIONS, 'outage');
+    const users = await signUpUsers(client, CONNECTIONS, 'outage', app.databaseUrl);
     const postIds = await seedPosts(app.databaseUrl, users[0]!.id, 200);
 
     const origin = performance.now();

@@ -57,7 +57,7 @@ describe('Redis outage under load (REDIS_URL set)', () => {
   it('auth routes 503 fast, signed-in routes keep serving within their budgets, logged, then automatic recovery', async () => {
     expect(await statusOf(`${app.url}/health/ready`)).toBe(200);
     const client = new HttpClient(() => app.url, CONNECTIONS + 2, 10_000);
-    const [probe, ...users] = await signUpUsers(client, CONNECTIONS + 1, 'redis');
+    const [probe, ...users] = await signUpUsers(client, CONNECTIONS + 1, 'redis', app.databaseUrl);
     // The traffic's users are on the premium plan (a budget they will not reach); the probe user
     // keeps the default budget, to show it is still enforced during the outage.
     await withClient(app.databaseUrl, (db) => db.query(`UPDATE users SET plan = 'PREMIUM' WHERE id = ANY($1::uuid[])`, [users.map((u) => u.id)]));

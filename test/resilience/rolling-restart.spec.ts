@@ -33,7 +33,7 @@ describe('rolling restart of two instances under load', () => {
     await waitFor(async () => balancer.healthyCount() === 2, 10_000, 'both instances ready');
 
     const client = new HttpClient(() => balancer.url, CONNECTIONS);
-    const users = await signUpUsers(client, CONNECTIONS, 'rolling');
+    const users = await signUpUsers(client, CONNECTIONS, 'rolling', first.databaseUrl);
     const postIds = await seedPosts(first.databaseUrl, users[0]!.id, 200);
     const traffic = startTraffic({ client, users, postIds });
     await sleep(3_000);

@@ -24,7 +24,7 @@ describe('sustained mixed load on the production build', () => {
 
   it(`${SECONDS} s at ${CONNECTIONS} connections: no 5xx, no connection error, no lost write`, async () => {
     const client = new HttpClient(() => app.url, CONNECTIONS);
-    const users = await signUpUsers(client, CONNECTIONS, 'load');
+    const users = await signUpUsers(client, CONNECTIONS, 'load', app.databaseUrl);
     const postIds = await seedPosts(app.databaseUrl, users[0]!.id, 500);
 
     const traffic = startTraffic({ client, users, postIds });

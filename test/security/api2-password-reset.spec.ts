@@ -159,7 +159,7 @@ describe('API2 password reset and change (security)', () => {
       expect((await api.reset(token, strongPassword())).status).toBe(204);
       const tables = await prisma().$queryRaw<{ name: string }[]>`
         SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`;
-      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['password_reset_tokens', 'audit_events']));
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['account_tokens', 'audit_events']));
       for (const { name } of tables) {
         const [{ n }] = await prisma().$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${name}" t WHERE strpos(t::text, $1) > 0`, token);
         expect({ table: name, rowsWithToken: n }).toEqual({ table: name, rowsWithToken: 0 });
@@ -342,7 +342,7 @@ describe('API2 password reset and change (security)', () => {
       expect(audited.map((r) => r.outcome).sort()).toEqual(['failure', 'failure', 'failure', 'success', 'success']);
       await sleep(300);
       expect(resetMails(getLimitedApp(), user.email)).toHaveLength(2);
-      expect(await getLimitedApp().get(PrismaService).accountToken.count({ where: { userId: user.id } })).toBe(2);
+      expect(await getLimitedApp().get(PrismaService).accountToken.count({ where: { userId: user.id, purpose: 'PASSWORD_RESET' } })).toBe(2);
       expect((await limited.login(user.email, user.password)).status).toBe(200);
       expect((await limited.me(user.accessToken)).status).toBe(200);
     });

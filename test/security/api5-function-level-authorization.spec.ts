@@ -37,6 +37,8 @@ const PUBLIC_OPERATIONS = [
   'POST /api/v1/auth/mfa/verify',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/register',
+  'POST /api/v1/auth/verify-email',
+  'POST /api/v1/auth/verify-email/resend',
   'POST /api/v1/auth/reset-password',
 ];
 

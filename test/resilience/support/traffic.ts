@@ -69,19 +69,36 @@ export class HttpClient {
   }
 }
 
-/** Registers `count` users through the API (rate limits must allow it) and logs each in. */
-export async function signUpUsers(client: HttpClient, count: number, tag: string): Promise<Credentials[]> {
+/**
+ * Registers `count` users through the API (rate limits must allow it), marks each address
+ * verified in the database (the production build mails its links to an SMTP server these runs do
+ * not have: this stands in for the owner opening the link), and logs each in.
+ */
+export async function signUpUsers(client: HttpClient, count: number, tag: string, databaseUrl: string): Promise<Credentials[]> {
   const users: Credentials[] = [];
   for (let i = 0; i < count; i++) {
     const email = `${tag}-${i}-${Date.now().toString(36)}@example.com`;
     const reg = await client.send('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name: `Resilience ${i}` } });
-    if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.body}`);
+    if (reg.status !== 202) throw new Error(`register failed: ${reg.status} ${reg.body}`);
+    const id = await verifyWhenRegistered(databaseUrl, email);
     const login = await client.send('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } });
     if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.body}`);
     const tokens = JSON.parse(login.body) as { accessToken: string; refreshToken: string };
-    users.push({ email, password: PASSWORD, id: (JSON.parse(reg.body) as { id: string }).id, ...tokens });
+    users.push({ email, password: PASSWORD, id, ...tokens });
   }
   return users;
+}
+
+/** Registration completes after its 202: waits for the account, then marks its address verified. */
+async function verifyWhenRegistered(databaseUrl: string, email: string): Promise<string> {
+  return withClient(databaseUrl, async (db) => {
+    for (let waited = 0; waited < 10_000; waited += 20) {
+      const { rows } = await db.query<{ id: string }>('UPDATE users SET email_verified_at = now() WHERE email = $1 RETURNING id', [email]);
+      if (rows[0]) return rows[0].id;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`registration of ${email} did not complete`);
+  });
 }
 
 export type TrafficReport = {

@@ -64,8 +64,8 @@ const operations = (exact.length > 0 ? exact : documented.filter((op) => !ONLY |
 if (app.get(AppConfig).google) throw new Error('openapi-fuzz runs with Google sign-in unconfigured (unset GOOGLE_CLIENT_ID)');
 
 const ATTACKER_CREDENTIALS = new Set(['attacker-bearer', 'attacker-api-key', 'bearer-and-api-key']);
-/** Operations whose success can end the attacker's session, key or password. */
-const ENDS_CREDENTIALS = /\/auth\/|\/api-keys|\/users\/me\/password/;
+/** Operations whose success can end the attacker's session, key or password, or the account itself. */
+const ENDS_CREDENTIALS = /\/auth\/|\/api-keys|\/users\/me\/password|\/users\/me$/;
 
 class FuzzViolation extends Error {}
 

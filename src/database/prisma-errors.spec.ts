@@ -32,3 +32,13 @@ describe('isDatabaseUnavailable (503, not 500)', () => {
     expect(isDatabaseUnavailable(err)).toBe(false);
   });
 });
+
+describe('mapPrismaError (4xx for conflicts)', () => {
+  it.each([
+    ['P2002 a unique violation', known('P2002'), 409],
+    ['P2003 a referenced row gone (a sign-in racing a deletion)', known('P2003'), 409],
+    ['P2025 no such record', known('P2025'), 404],
+  ])('%s', (_name, err, status) => {
+    expect(mapPrismaError(err)?.status).toBe(status);
+  });
+});

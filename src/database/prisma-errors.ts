@@ -47,7 +47,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 /**
- * Maps Prisma's errors to API errors: P2002 (unique violation) → 409, P2025 (record not found) → 404,
+ * Maps Prisma's errors to API errors: P2002 (unique violation) and P2003 (a referenced row gone)
+ * → 409, P2025 (record not found) → 404,
  * the database being unreachable → 503. The Prisma code and SQL never leave the server.
  */
 export function mapPrismaError(err: unknown): AppError | undefined {
@@ -55,6 +56,8 @@ export function mapPrismaError(err: unknown): AppError | undefined {
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     if (err.code === 'P2002') return new ConflictError('Resource already exists');
     if (err.code === 'P2025') return new NotFoundError();
+    // A row the write refers to went away meanwhile (e.g. a sign-in racing the account's deletion).
+    if (err.code === 'P2003') return new ConflictError('Resource changed meanwhile, try again');
   }
   return undefined;
 }

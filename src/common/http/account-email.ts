@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, type TransformFnParams } from 'class-transformer';
@@ -6,14 +7,23 @@ import { IsEmail, MaxLength, registerDecorator, type ValidationArguments } from 
 /**
  * One address, one spelling: trimmed, NFKC-normalised (full-width and other compatibility forms
  * fold into their plain letters) and lower-cased, before storage and before every comparison,
- * so a look-alike registers as the address it imitates.
+ * so a look-alike registers as the address it imitates. An internationalised domain written in
+ * its ASCII form (`xn--...`) becomes its Unicode form, so both spellings are one address.
  */
 export function normalizeEmail(value: string): string {
-  return value.trim().normalize('NFKC').toLowerCase();
+  const address = value.trim().normalize('NFKC').toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const domain = domainToUnicode(address.slice(at + 1));
+  return domain ? `${address.slice(0, at + 1)}${domain}` : address;
 }
 
-/** Format characters (zero-width space, joiners, bidi marks...) and other invisible code points. */
-const INVISIBLE = /[\p{Cf}\p{Cc}\p{Co}\p{Cn}]/u;
+/**
+ * Code points that show nothing: format characters (zero-width space, joiners, bidi marks), every
+ * other default-ignorable one (Hangul fillers, variation selectors, the combining grapheme
+ * joiner), controls, private-use and unassigned code points, and the blank Braille pattern.
+ */
+const INVISIBLE = /[\p{Cf}\p{Cc}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 /** Why an address is refused although it may be syntactically valid, or undefined. */
 export function confusableEmailProblem(value: string): string | undefined {

@@ -13,7 +13,7 @@ import { createLimiter, isOverLimit } from '../rate-limit/limiters.js';
 import { REDIS } from '../rate-limit/redis.provider.js';
 import { UserNotFoundError } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
-import { AccountExportRepository, EXPORT_MAX_ITEMS } from './account-export.repository.js';
+import { AccountExportRepository } from './account-export.repository.js';
 import type { AccountExportDto, DeleteAccountDto } from './dto/account.dto.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -70,7 +70,6 @@ export class AccountService implements OnModuleInit {
     if (!data.profile) throw new UserNotFoundError();
     const { profile } = data;
     this.audit.record('ACCOUNT_EXPORTED', { meta, userId: caller.id });
-    const lists = [data.posts, data.sessions, data.apiKeys, data.linkedIdentities, data.auditEvents];
     return {
       exportedAt: new Date().toISOString(),
       profile: {
@@ -89,7 +88,7 @@ export class AccountService implements OnModuleInit {
       apiKeys: data.apiKeys.map((k) => ({ ...k, createdAt: iso(k.createdAt), expiresAt: iso(k.expiresAt), revokedAt: iso(k.revokedAt), lastUsedAt: iso(k.lastUsedAt) })),
       linkedIdentities: data.linkedIdentities.map((i) => ({ ...i, createdAt: iso(i.createdAt) })),
       auditEvents: data.auditEvents.map((e) => ({ ...e, createdAt: iso(e.createdAt) })),
-      truncated: lists.some((list) => list.length >= EXPORT_MAX_ITEMS),
+      truncated: data.truncated,
     };
   }
 }

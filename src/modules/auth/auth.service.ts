@@ -80,20 +80,29 @@ export class AuthService {
           .catch((err: unknown) => (isUniqueViolation(err) ? null : Promise.reject(err)));
     if (!created) {
       this.audit.record('USER_REGISTERED', { meta, userId: existing?.id ?? null, outcome: 'failure', metadata: { reason: 'address-taken' } });
-      await this.tellOwnerOfAttempt(dto.email);
+      await this.tellOwnerOfAttempt(dto.email, existing ? existing.emailVerifiedAt !== null : true);
       return;
     }
     this.audit.record('USER_REGISTERED', { meta, userId: created.id });
     await this.verification.sendLink(created);
   }
 
-  private async tellOwnerOfAttempt(email: string): Promise<void> {
+  /**
+   * The owner of a taken address learns of the attempt. An account whose address was never
+   * confirmed may have been started by someone else, with a password of theirs: its owner is
+   * pointed at a password reset (which sets a password only they know and confirms the address),
+   * never at a verification link (which would confirm the stranger's password).
+   */
+  private async tellOwnerOfAttempt(email: string, verified: boolean): Promise<void> {
     if (!(await this.verification.mayMail(email))) return;
     const front = this.config.mail.frontendUrl;
+    const how = verified
+      ? `To sign in: ${front}/login\nForgot your password? ${front}/forgot-password`
+      : `An account with this address was started but the address was never confirmed, so it cannot be used. To take it over with a password only you know (this also confirms the address and signs everyone else out): ${front}/forgot-password`;
     await this.mail.send({
       to: email,
       subject: 'Someone tried to register with your address',
-      text: `Someone just tried to create an account with this address, which already has one. Nothing was changed.\n\nTo sign in: ${front}/login\nForgot your password? ${front}/forgot-password\nNever confirmed the address? Ask for a new link at ${front}/verify-email\n\nIf it was not you, you can ignore this mail.`,
+      text: `Someone just tried to create an account with this address, which already has one. Nothing was changed.\n\n${how}\n\nIf it was not you, you can ignore this mail.`,
     });
   }
 

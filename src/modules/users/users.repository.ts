@@ -101,14 +101,15 @@ export class UsersRepository {
   }
 
   /**
-   * Disables (every session revoked, outstanding reset and verification links cancelled, API
-   * keys refused while disabled) or enables again. Nobody disables themselves or the last admin.
+   * Disables (every session and API key revoked, outstanding reset and verification links
+   * cancelled) or enables again: an account disabled because it was compromised must not get the
+   * intruder's keys back when it is enabled. Nobody disables themselves or the last admin.
    */
   changeStatus({ actorId, managerRoles, id, disabled }: StatusChange): Promise<AdminChangeResult> {
     return this.underAdminLock(actorId, managerRoles, async (tx) => {
-      if (disabled && id === actorId) return 'self';
-      const user = await tx.user.findUnique({ where: { id }, select: { role: true, disabledAt: true } });
+      const user = await tx.user.findUnique({ where: { id }, select: { id: true, role: true, disabledAt: true } });
       if (!user) return 'not-found';
+      if (disabled && user.id === actorId) return 'self';
       if (!disabled) {
         await tx.user.updateMany({ where: { id, disabledAt: { not: null } }, data: { disabledAt: null } });
         return 'changed';
@@ -116,6 +117,7 @@ export class UsersRepository {
       if (user.role === Role.ADMIN && !user.disabledAt && (await tx.user.count({ where: ACTIVE_ADMIN })) <= 1) return 'last-admin';
       await tx.user.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date() } });
       await revokeSessions(tx, id, 'account-disabled');
+      await tx.apiKey.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
       await tx.accountToken.updateMany({ where: { userId: id, usedAt: null }, data: { usedAt: new Date() } });
       return 'changed';
     });

@@ -43,6 +43,6 @@ export class AccountExportDto {
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: "The account's own security events" })
   auditEvents!: Record<string, unknown>[];
 
-  @ApiProperty({ description: `True when a collection held more than ${10_000} items and was cut to the newest` })
+  @ApiProperty({ description: 'True when a collection was cut to its newest items (10,000 per collection, 4 million characters of post text)' })
   truncated!: boolean;
 }

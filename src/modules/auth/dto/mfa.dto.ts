@@ -12,6 +12,18 @@ export class MfaCodeDto {
   code!: string;
 }
 
+export class MfaEnableDto extends MfaCodeDto {
+  @ApiPropertyOptional({
+    maxLength: PASSWORD_MAX * 4,
+    format: 'password',
+    description: 'Required unless this session signed in within RECENT_AUTHENTICATION_SECONDS (10 minutes): enabling ends every other session',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, PASSWORD_MAX * 4)
+  password?: string;
+}
+
 export class MfaVerifyDto extends MfaCodeDto {
   @ApiPropertyOptional({ description: 'The challenge from the login response (or the __Host-mfa_challenge cookie)', maxLength: 4096 })
   @IsOptional()

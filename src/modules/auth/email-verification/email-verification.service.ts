@@ -71,7 +71,7 @@ export class EmailVerificationService implements OnModuleInit {
     await this.mail.send({
       to: user.email,
       subject: 'Confirm your email address',
-      text: `Someone created an account with this address. If it was you, open this link within ${Math.round(ttl / 3600)} hours to confirm it:\n\n${link}\n\nIf it was not you, ignore this mail: the account cannot be used without this link.`,
+      text: `Someone created an account with this address. If it was you, open this link within ${Math.round(ttl / 3600)} hours to confirm it:\n\n${link}\n\nIf it was not you, do not open it: the link confirms the account with the password its creator chose, and the account cannot be used without it.`,
     });
   }
 

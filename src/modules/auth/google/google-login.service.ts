@@ -14,6 +14,7 @@ import { ForbiddenError, NotFoundError } from '../../../common/errors/app-error.
 import { requestMetaOf, type RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { GoogleSettings } from '../../../config/google.config.js';
+import { isUniqueViolation } from '../../../database/prisma-errors.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { MailService } from '../../mail/mail.service.js';
 import { createLimiter } from '../../rate-limit/limiters.js';
@@ -164,7 +165,10 @@ export class GoogleLoginService implements OnModuleInit {
     if (!identity.emailVerified || !identity.email) throw new ForbiddenError('Google account email is not verified');
     const link = { issuer: identity.issuer, subject: identity.subject, email: identity.email };
     const existing = await this.users.findCredentialsByEmail(identity.email);
-    if (!existing) return this.createUser(identity);
+    if (!existing) {
+      // A registration or another sign-in of this address may win the race: then it exists.
+      return this.createUser(identity).catch((err: unknown) => (isUniqueViolation(err) ? this.resolveUser(identity, meta) : Promise.reject(err)));
+    }
     usable(existing);
     if (!existing.emailVerifiedAt && (await this.accounts.claim(existing.id, { ...link, name: identity.name }))) {
       await this.liveSessions.settle(); // the earlier registrant's tokens are refused from the next request on

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseInterceptors } from '@nestjs/common';
-import { ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
@@ -8,7 +8,7 @@ import { Authenticated } from '../../authorization/authenticated.decorator.js';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
 import type { AuthUser } from '../auth-user.js';
 import { CurrentUser } from '../current-user.decorator.js';
-import { MfaCodeDto, MfaDisableDto, MfaSetupDto, MfaVerifyDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
+import { MfaDisableDto, MfaEnableDto, MfaSetupDto, MfaVerifyDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
 import { TokenResponseDto } from '../dto/token-response.dto.js';
 import { mfaChallengeFromCookie, SetRefreshCookieInterceptor } from '../refresh-cookie.js';
 import { MfaService } from './mfa.service.js';
@@ -30,9 +30,10 @@ export class MfaController {
   @Post('enable')
   @Authenticated()
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: RecoveryCodesDto })
-  enable(@CurrentUser() user: AuthUser, @Body() dto: MfaCodeDto, @ReqMeta() meta: RequestMeta): Promise<RecoveryCodesDto> {
-    return this.mfa.enable(user, dto.code, meta);
+  @ApiOkResponse({ type: RecoveryCodesDto, description: 'MFA on; every other session of the user ends' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The session is older than 10 minutes and no password was sent' })
+  enable(@CurrentUser() user: AuthUser, @Body() dto: MfaEnableDto, @ReqMeta() meta: RequestMeta): Promise<RecoveryCodesDto> {
+    return this.mfa.enable(user, dto, meta);
   }
 
   @Post('verify')

@@ -10,7 +10,7 @@ import { createLimiter, isOverLimit } from '../../rate-limit/limiters.js';
 import { REDIS } from '../../rate-limit/redis.provider.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthUser } from '../auth-user.js';
-import type { MfaSetupDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
+import type { MfaEnableDto, MfaSetupDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
 import type { TokenResponseDto } from '../dto/token-response.dto.js';
 import { ReauthenticationService } from '../reauthentication/reauthentication.service.js';
 import { SessionsService } from '../sessions.service.js';
@@ -72,7 +72,13 @@ export class MfaService implements OnModuleInit {
     return { otpauthUrl: url, qrCodeDataUrl: await QRCode.toDataURL(url) };
   }
 
-  async enable(caller: AuthUser, code: string, meta: RequestMeta): Promise<RecoveryCodesDto> {
+  /**
+   * Turning MFA on ends every other session, so a stolen access token must not be able to do it
+   * (and lock the owner out with the thief's authenticator): a recent sign-in or the password.
+   */
+  async enable(caller: AuthUser, dto: MfaEnableDto, meta: RequestMeta): Promise<RecoveryCodesDto> {
+    await this.reauth.requireRecentOrPassword(caller, dto.password, meta, () => new UnauthorizedError('Invalid password'));
+    const code = dto.code;
     const stored = await this.mfa.find(caller.id);
     if (!stored || stored.enabled) throw new ConflictError('Start with POST /auth/mfa/setup');
     const step = acceptedTotpStep(this.cipher.open(stored, caller.id), code, null);

@@ -13,6 +13,16 @@ export class InvalidRefreshTokenError extends UnauthorizedError {
   }
 }
 
+/** The credentials changed (or the account was disabled or deleted) while the sign-in was checked. */
+export class CredentialsChangedError extends UnauthorizedError {
+  constructor() {
+    super('Invalid credentials');
+  }
+}
+
+/** Who signs in, with the credentials version their password, code or identity was checked under. */
+export type SignedInUser = { id: string; role: Role; credentialsChangedAt: Date };
+
 export type Rotation = { userId: string; role: Role; sessionId: string; refreshToken: string };
 
 /**
@@ -28,18 +38,21 @@ export class RefreshSessionsService {
     private readonly audit: AuditService,
   ) {}
 
-  async start(userId: string, meta: RequestMeta): Promise<{ sessionId: string; refreshToken: string }> {
+  /** A new session for a user whose credentials were just checked at version `credentialsChangedAt`. */
+  async start(user: SignedInUser, meta: RequestMeta): Promise<{ sessionId: string; refreshToken: string }> {
     const refreshToken = generateOpaqueToken();
     const now = Date.now();
     const expiresAt = new Date(now + this.config.auth.sessionAbsoluteTtlSeconds * 1000);
     const sessionId = await this.sessions.create({
-      userId,
+      userId: user.id,
+      credentialsChangedAt: user.credentialsChangedAt,
       userAgent: meta.userAgent,
       ip: meta.ip,
       expiresAt,
       tokenHash: hashToken(refreshToken),
       tokenExpiresAt: this.tokenExpiry(expiresAt),
     });
+    if (!sessionId) throw new CredentialsChangedError();
     return { sessionId, refreshToken };
   }
 

@@ -27,6 +27,8 @@ export type SessionRow = Prisma.SessionGetPayload<{ select: typeof SESSION_LIST_
 
 export type NewSession = {
   userId: string;
+  /** The user's credentials version the sign-in was checked against. */
+  credentialsChangedAt: Date;
   userAgent: string | null;
   ip: string | null;
   expiresAt: Date;
@@ -41,18 +43,25 @@ export class SessionsRepository {
     private readonly liveSessions: SessionStateCache,
   ) {}
 
-  async create(s: NewSession): Promise<string> {
-    const session = await this.prisma.session.create({
-      data: {
-        userId: s.userId,
-        userAgent: s.userAgent,
-        ip: s.ip,
-        expiresAt: s.expiresAt,
-        refreshTokens: { create: { tokenHash: s.tokenHash, expiresAt: s.tokenExpiresAt } },
-      },
-      select: { id: true },
-    });
-    return session.id;
+  /**
+   * Opens a session with its first refresh token, in one statement, only if the user still has
+   * the credentials the sign-in checked and is not disabled: a login that raced a password change,
+   * a reset, an account claim, a disabling or a deletion opens nothing (null), so no session
+   * outlives the change that should have ended it.
+   */
+  async create(s: NewSession): Promise<string | null> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH session AS (
+        INSERT INTO sessions (id, user_id, user_agent, ip, expires_at)
+        SELECT gen_random_uuid(), u.id, ${s.userAgent}, ${s.ip}, ${s.expiresAt} FROM users u
+        WHERE u.id = ${s.userId}::uuid AND u.credentials_changed_at = ${s.credentialsChangedAt} AND u.disabled_at IS NULL
+        RETURNING id
+      ), token AS (
+        INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at)
+        SELECT gen_random_uuid(), id, ${s.tokenHash}, ${s.tokenExpiresAt} FROM session
+      )
+      SELECT id FROM session`;
+    return rows[0]?.id ?? null;
   }
 
   /** The token, its session and the user's role: one join (refresh is a hot path, see docs/BENCHMARKS.md). */

@@ -3,7 +3,7 @@ import type { RequestMeta } from '../../../common/http/request-meta.js';
 import type { Role } from '../../../generated/prisma/enums.js';
 import type { TokenResponseDto } from '../dto/token-response.dto.js';
 import { AccessTokenService } from './access-token.service.js';
-import { RefreshSessionsService } from './refresh-sessions.service.js';
+import { RefreshSessionsService, type SignedInUser } from './refresh-sessions.service.js';
 
 /** The end of every successful login (password, MFA, Google): a new session and its token pair. */
 @Injectable()
@@ -13,8 +13,8 @@ export class TokenIssuerService {
     private readonly refreshSessions: RefreshSessionsService,
   ) {}
 
-  async startSession(user: { id: string; role: Role }, meta: RequestMeta): Promise<TokenResponseDto> {
-    const { sessionId, refreshToken } = await this.refreshSessions.start(user.id, meta);
+  async startSession(user: SignedInUser, meta: RequestMeta): Promise<TokenResponseDto> {
+    const { sessionId, refreshToken } = await this.refreshSessions.start(user, meta);
     return this.pair(user, sessionId, refreshToken);
   }
 

@@ -104,7 +104,10 @@ export class Cast {
   private async relogin(): Promise<void> {
     // The fuzzer may have deleted the account (DELETE /users/me with the attacker's own password).
     if ((await this.app.get(PrismaService).user.count({ where: { id: this.attacker.id } })) === 0) return this.replaceAttacker();
-    const tokens = await this.app.get(TokenIssuerService).startSession({ id: this.attacker.id, role: Role.USER }, { ip: '127.0.0.1', userAgent: 'fuzz housekeeping', requestId: null });
+    const { credentialsChangedAt, disabledAt } = await this.app.get(PrismaService).user.findUniqueOrThrow({ where: { id: this.attacker.id } });
+    if (disabledAt) return this.replaceAttacker();
+    const signedIn = { id: this.attacker.id, role: Role.USER, credentialsChangedAt };
+    const tokens = await this.app.get(TokenIssuerService).startSession(signedIn, { ip: '127.0.0.1', userAgent: 'fuzz housekeeping', requestId: null });
     this.housekeeping.relogins++;
     Object.assign(this.attacker, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, sessionId: String(decodeJwt(tokens.accessToken).payload.sid) });
     if (!(await this.works({ Authorization: `Bearer ${this.attacker.accessToken}` }))) await this.replaceAttacker();

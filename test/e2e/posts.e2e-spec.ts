@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { PrismaService } from '../../src/database/prisma.service.js';
 import { Role } from '../../src/generated/prisma/enums.js';
 import { useTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createPost, createUser, type TestUser } from '../setup/factories.js';
@@ -30,6 +31,53 @@ describe('posts (e2e)', () => {
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ authorId: author.id, title: 'Hello world', content: 'Hi', tags: ['x'], isPublished: true });
       expect(res.body.content).not.toContain('<');
+    });
+
+    describe('stored text keeps its meaning: sanitised first, then validated, stored plain', () => {
+      const create = (body: object) => http().post(`${API}/posts`).set(bearer(author.accessToken)).send({ content: 'x', ...body });
+      const stored = async (id: string) => getApp().get(PrismaService).post.findUniqueOrThrow({ where: { id } });
+
+      it('a title made only of tags is empty once stripped: 400, nothing stored', async () => {
+        for (const title of ['<b></b><i></i>', '<b>ab</b>', '<script>long enough</script>']) {
+          const res = await create({ title });
+          expect(res.status).toBe(400);
+          expect(res.body.details).toContainEqual({ field: 'title', message: expect.any(String) });
+        }
+      });
+
+      it('200 ampersands are a 200-character title, stored as typed', async () => {
+        const res = await create({ title: '&'.repeat(200) });
+        expect(res.status).toBe(201);
+        expect((await stored(res.body.id)).title).toBe('&'.repeat(200));
+        expect((await create({ title: '&'.repeat(201) })).status).toBe(400);
+      });
+
+      it('50,000 "<" are 50,000 characters of content, stored as typed; one more is 400', async () => {
+        const res = await create({ title: 'Less than', content: '<'.repeat(50_000) });
+        expect(res.status).toBe(201);
+        expect((await stored(res.body.id)).content).toBe('<'.repeat(50_000));
+        expect((await create({ title: 'Less than', content: '<'.repeat(50_001) })).status).toBe(400);
+      });
+
+      it('"Tom & Jerry" and "a < b" are stored and answered as typed, not entity-encoded', async () => {
+        const res = await create({ title: 'Tom & Jerry', content: 'a < b && c > "d"', tags: ['R&D'] });
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({ title: 'Tom & Jerry', content: 'a < b && c > "d"', tags: ['R&D'] });
+        expect(await stored(res.body.id)).toMatchObject({ title: 'Tom & Jerry', content: 'a < b && c > "d"', tags: ['R&D'] });
+      });
+
+      it('a tag that is only markup is empty once stripped: 400', async () => {
+        const res = await create({ title: 'Tagged', tags: ['<i></i>'] });
+        expect(res.status).toBe(400);
+        expect(res.body.details.map((d: { field: string }) => d.field)).toContain('tags');
+      });
+
+      it('PATCH sanitises before validating too', async () => {
+        const post = await create({ title: 'Patchable' });
+        const res = await http().patch(`${API}/posts/${post.body.id}`).set(bearer(author.accessToken)).send({ title: '<b></b>' });
+        expect(res.status).toBe(400);
+        expect((await stored(post.body.id)).title).toBe('Patchable');
+      });
     });
 
     it('defaults to an unpublished draft with no tags', async () => {

@@ -6,22 +6,12 @@ import type { CreatePostDto } from './dto/create-post.dto.js';
 import type { ListPostsQueryDto } from './dto/list-posts-query.dto.js';
 import type { PostResponseDto } from './dto/post-response.dto.js';
 import type { UpdatePostDto } from './dto/update-post.dto.js';
-import { stripHtml } from './html-sanitizer.js';
 import type { VersionPrecondition } from './post.etag.js';
 import { toPostResponse } from './post.mapper.js';
 import { PostPolicy } from './post.policy.js';
 import type { PostRow } from './post.select.js';
 import { PostChangedError, PostNotFoundError } from './posts.errors.js';
-import { PostsRepository, type PostWrite } from './posts.repository.js';
-
-function sanitized<T extends PostWrite>(dto: T): T {
-  return {
-    ...dto,
-    ...(dto.title !== undefined && { title: stripHtml(dto.title) }),
-    ...(dto.content !== undefined && { content: stripHtml(dto.content) }),
-    ...(dto.tags !== undefined && { tags: dto.tags.map(stripHtml) }),
-  };
-}
+import { PostsRepository } from './posts.repository.js';
 
 @Injectable()
 export class PostsService {
@@ -29,7 +19,7 @@ export class PostsService {
 
   /** The author is the caller, always: a body cannot name another author (the DTO has no such field). */
   async create(user: AuthUser, dto: CreatePostDto): Promise<PostResponseDto> {
-    return toPostResponse(await this.posts.create(user.id, sanitized(dto)));
+    return toPostResponse(await this.posts.create(user.id, dto));
   }
 
   async list(user: AuthUser, query: ListPostsQueryDto): Promise<Paginated<PostResponseDto>> {
@@ -54,7 +44,7 @@ export class PostsService {
   async update(user: AuthUser, id: string, dto: UpdatePostDto, expected: VersionPrecondition): Promise<PostResponseDto> {
     const post = await this.load(id);
     if (!PostPolicy.canUpdate(user, post)) throw new ForbiddenError();
-    const updated = await this.posts.updateIfVersion(id, sanitized(dto), expected);
+    const updated = await this.posts.updateIfVersion(id, dto, expected);
     if (!updated) throw await this.writeRefused(id);
     return toPostResponse(updated);
   }

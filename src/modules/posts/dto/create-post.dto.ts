@@ -1,22 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import { trimString } from '../../../common/http/transforms.js';
+import { plainText } from '../../../common/http/plain-text.js';
 
-/** Optional fields may be left out, never null. Limits from the seeds: title 3..200, content up to 50,000, at most 10 tags. authorId comes from the token. */
+/**
+ * Optional fields may be left out, never null. Limits from the seeds: title 3..200, content up to
+ * 50,000, at most 10 tags. Text is made plain (HTML stripped) before it is validated, so the
+ * limits hold for what is stored. authorId comes from the token.
+ */
 export class CreatePostDto {
-  @ApiProperty({ minLength: 3, maxLength: 200 })
-  @Transform(trimString)
+  @ApiProperty({ minLength: 3, maxLength: 200, description: 'Plain text: HTML is stripped, then the length is checked' })
+  @Transform(plainText)
   @IsString()
   @Length(3, 200)
   title!: string;
 
-  @ApiProperty({ maxLength: 50_000 })
+  @ApiProperty({ maxLength: 50_000, description: 'Plain text: HTML is stripped, then the length is checked' })
+  @Transform(plainText)
   @IsString()
   @MaxLength(50_000)
   content!: string;
 
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 10 })
+  @Transform(plainText)
   @ValidateIf((_dto: unknown, value: unknown) => value !== undefined)
   @IsArray()
   @ArrayMaxSize(10)

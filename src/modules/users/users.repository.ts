@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { Role, type Plan } from '../../generated/prisma/enums.js';
 import {
   USER_CREDENTIALS_SELECT,
@@ -23,6 +23,10 @@ export type StatusChange = { actorId: string; managerRoles: readonly Role[]; id:
 
 type Tx = Prisma.TransactionClient;
 
+/** Exactly UserProfileRow (user.select.ts), for the SQL reads. */
+const PROFILE_COLUMNS = Prisma.sql`id, email, name, role::text AS role, plan::text AS plan, email_verified_at AS "emailVerifiedAt",
+  disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
 /** An admin who is not disabled: the ones who can still manage the system. */
 const ACTIVE_ADMIN = { role: Role.ADMIN, disabledAt: null } as const satisfies Prisma.UserWhereInput;
 
@@ -34,8 +38,10 @@ export class UsersRepository {
     return this.prisma.user.create({ data, select: USER_PROFILE_SELECT });
   }
 
-  findProfile(id: string): Promise<UserProfileRow | null> {
-    return this.prisma.user.findUnique({ where: { id }, select: USER_PROFILE_SELECT });
+  /** GET /users/me and /users/:id: a hot read, in SQL like the post reads (docs/BENCHMARKS.md). */
+  async findProfile(id: string): Promise<UserProfileRow | null> {
+    const rows = await this.prisma.$queryRaw<UserProfileRow[]>`SELECT ${PROFILE_COLUMNS} FROM users WHERE id = ${id}::uuid`;
+    return rows[0] ?? null;
   }
 
   findCredentialsByEmail(email: string): Promise<UserCredentialsRow | null> {
@@ -77,11 +83,13 @@ export class UsersRepository {
     await this.prisma.user.updateMany({ where: { id, emailVerifiedAt: null }, data: { emailVerifiedAt: new Date() } });
   }
 
+  /** A page and the total, read as the post list is: two statements in parallel, no transaction batch. */
   async list(skip: number, take: number): Promise<[UserProfileRow[], number]> {
-    return this.prisma.$transaction([
-      this.prisma.user.findMany({ select: USER_PROFILE_SELECT, orderBy: { createdAt: 'asc' }, skip, take }),
-      this.prisma.user.count(),
+    const [rows, counts] = await Promise.all([
+      this.prisma.$queryRaw<UserProfileRow[]>`SELECT ${PROFILE_COLUMNS} FROM users ORDER BY created_at ASC, id ASC OFFSET ${skip} LIMIT ${take}`,
+      this.prisma.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM users`,
     ]);
+    return [rows, Number(counts[0]?.total ?? 0)];
   }
 
   /**

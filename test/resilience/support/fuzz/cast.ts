@@ -20,6 +20,21 @@ async function recruit(app: INestApplication, role: Role = Role.USER): Promise<A
 }
 
 /**
+ * An account export quotes the caller's own audit trail, whose events name the paths the caller
+ * itself requested (the fuzzer's attacker asks for the victim's ids all day): that part is left
+ * out of the search, every other part of the export is searched.
+ */
+function ownTrailLeftOut(text: string): string {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object' && 'auditEvents' in body && 'exportedAt' in body) return JSON.stringify({ ...body, auditEvents: [] });
+  } catch {
+    // not JSON: searched as it is
+  }
+  return text;
+}
+
+/**
  * The people of the run. The victim (a plain user with a published post, a draft, a session and
  * an API key) never acts; the attacker (a plain user) is whom the fuzzer speaks as; the admin is
  * used on admin-only operations, aimed at the sandbox user only.
@@ -62,13 +77,14 @@ export class Cast {
    */
   victimPrivateIn(res: Captured): string | undefined {
     if (res.status >= 400) return undefined;
+    const text = ownTrailLeftOut(res.text);
     const marks: [string, string][] = [
       ['draft id', this.victim.draftId],
       ['session id', this.victim.sessionId],
       ['API key id', this.victim.apiKeyId],
       ['API key prefix', this.victim.apiKeyPrefix],
     ];
-    const seen = marks.find(([, mark]) => res.text.includes(mark));
+    const seen = marks.find(([, mark]) => text.includes(mark));
     return seen ? `a ${res.status} answer shows the attacker the victim's ${seen[0]}` : undefined;
   }
 

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
-import { appEnvSchema, tlsProblems, toAppSettings, type AppSettings } from './app.config.js';
+import { appEnvSchema, serverLimitProblems, tlsProblems, toAppSettings, type AppSettings } from './app.config.js';
 import { authEnvSchema, loadAuthSettings, type AuthSettings } from './auth.config.js';
 import { ConfigValidationError } from './config.error.js';
 import {
@@ -79,7 +79,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const mfa = loadMfaSettings(e);
   const google = loadGoogleSettings(e);
   const versions = loadDeprecations(e);
-  const problems = [...versions.problems, ...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...tlsProblems(e, readable)];
+  const problems = [...versions.problems, ...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...tlsProblems(e, readable), ...serverLimitProblems(e)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings || !mfa.settings) throw new ConfigValidationError(problems);
   return new AppConfig(toAppSettings(e, versions.deprecations), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e), google.settings);

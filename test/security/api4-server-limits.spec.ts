@@ -108,6 +108,25 @@ describe('SRV-01 the HTTP server limits slow and malformed requests (security)',
     expectJsonError(reply, 431, 'Request header fields too large');
   });
 
+  it('SRV-01 on a keep-alive connection that has been answered before, an oversized head still gets its 431 JSON answer', async () => {
+    const text = await new Promise<string>((resolve) => {
+      const socket = net.connect(portOf(app()), '127.0.0.1', () => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        // The first answer is in: the same connection now sends a request whose head is too big.
+        if (!received) socket.write(`GET ${API}/posts/${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        received += chunk.toString('utf8');
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(received));
+    });
+    const answers = text.split(/(?=HTTP\/1\.1 \d{3} )/);
+    expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 431']);
+    const [head = '', body = ''] = answers[1]!.split('\r\n\r\n');
+    expect(head).toMatch(/\r\nContent-Type: application\/json; charset=utf-8\r\n/);
+    expect(JSON.parse(body)).toEqual({ error: 'Request header fields too large', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
   it('SRV-01 a well-formed request on the same server is served as usual', async () => {
     const reply = await rawExchange(app(), 'GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(reply.status).toBe(200);

@@ -26,7 +26,7 @@ const REFUSALS: Record<string, { status: number; error: string }> = {
  * idle keep-alive connection closes after `keepAliveTimeoutMs`, and no more than
  * `maxConnections` are open at once (further ones are closed on arrival).
  * What the parser refuses itself (bad framing, an oversized head, a timeout) gets the standard
- * JSON error body, where nothing has been written on the connection yet.
+ * JSON error body, unless an answer to the same request has already begun.
  */
 export function applyServerLimits(server: Server, limits: HttpServerLimits): void {
   server.requestTimeout = limits.requestTimeoutMs;
@@ -42,8 +42,10 @@ const answered = new WeakSet<Socket>();
 function answerClientError(err: Error & { code?: string }, socket: Socket): void {
   if (answered.has(socket)) return;
   answered.add(socket);
-  // A connection that is gone, or one that already carries (part of) an answer, is just closed.
-  if (err.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+  // A connection that is gone, or whose current answer has begun, is just closed: the same rule
+  // as Node's own handler (an earlier answer on a keep-alive connection is finished and gone).
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }

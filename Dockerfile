@@ -1,14 +1,14 @@
 # Production image: built in one stage, run in another with production dependencies only,
 # as the unprivileged `node` user. No secrets are baked in: configuration comes from the
 # environment and the signing key from a mounted secret (see docker-compose.yml).
-FROM node:20.20-bookworm-slim AS build
+FROM node:24.22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20.20-bookworm-slim
+FROM node:24.22-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build /app/package.json /app/prisma.config.ts ./

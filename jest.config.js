@@ -22,6 +22,9 @@ export const common = {
   // Sources import siblings as `./x.js` (ESM); Jest resolves the `.ts` file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/setup/nest-preload.ts'],
+  // Node.js binaries that .ci/run unpacks there: not part of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/'],
 };
 
 export default {

@@ -13,6 +13,7 @@ import { corsOptions } from './common/http/cors.js';
 import { deprecationHeaders } from './common/http/deprecation.js';
 import { jsonBodyParser, requireJson } from './common/http/json-body.js';
 import { noStore, securityHeaders } from './common/http/security-headers.js';
+import { applyServerLimits } from './common/http/server-limits.js';
 import { refuseTrace, requireHttps } from './common/http/transport.js';
 import { assignRequestId } from './common/request-id/request-id.js';
 import { AppConfig } from './config/app-config.js';
@@ -81,6 +82,7 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
   // rate limits and logs see the real client, and a forged header changes nothing.
   app.set('trust proxy', config.app.trustProxyHops);
   app.set('query parser', 'simple');
+  applyServerLimits(app.getHttpServer() as Server, config.app.server);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     assignRequestId(req, res);
@@ -108,7 +110,12 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });
-  if (config.app.docsEnabled) setupDocs(app);
+  if (config.app.docsEnabled) {
+    setupDocs(app);
+    // Whatever the Swagger UI does not serve under its paths is the JSON 404 like any other miss
+    // (Express would answer with an HTML page).
+    app.use([DOCS_PATH, `${DOCS_PATH}-json`], (req: Request, res: Response) => void sendError(new NotFoundError(), req, res, logger));
+  }
   if (options.shutdownHooks ?? true) enableGracefulShutdown(app, config.app.shutdownDrainMs, config.app.shutdownGraceMs);
   return app;
 }

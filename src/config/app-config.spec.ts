@@ -93,6 +93,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...base, MFA_ENCRYPTION_KEY_ID: 'k9' }).join()).toMatch(/MFA_ENCRYPTION_KEY_ID/);
   });
 
+  it('SRV-01 bounds the HTTP server by default, and refuses a head timeout longer than the request timeout', () => {
+    expect(loadConfig(base).app.server).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_024 });
+    expect(problemsOf({ ...base, HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }).join()).toMatch(/HTTP_HEADERS_TIMEOUT_MS/);
+    expect(problemsOf({ ...base, HTTP_MAX_CONNECTIONS: '0' }).join()).toMatch(/HTTP_MAX_CONNECTIONS/);
+  });
+
   it('refuses a malformed deprecation entry', () => {
     expect(problemsOf({ ...base, API_DEPRECATIONS: '/api/v1|soon' }).join()).toMatch(/API_DEPRECATIONS/);
   });

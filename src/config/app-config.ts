@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { accountsEnvSchema, loadAccountSettings, type AccountSettings } from './accounts.config.js';
-import { appEnvSchema, tlsProblems, toAppSettings, type AppSettings } from './app.config.js';
+import { appEnvSchema, serverLimitProblems, tlsProblems, toAppSettings, type AppSettings } from './app.config.js';
 import { authEnvSchema, loadAuthSettings, type AuthSettings } from './auth.config.js';
 import { ConfigValidationError } from './config.error.js';
 import {
@@ -83,7 +83,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const google = loadGoogleSettings(e);
   const versions = loadDeprecations(e);
   const accounts = loadAccountSettings(e);
-  const problems = [...versions.problems, ...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...accounts.problems, ...tlsProblems(e, readable)];
+  const problems = [...versions.problems, ...auth.problems, ...mail.problems, ...mfa.problems, ...google.problems, ...accounts.problems, ...tlsProblems(e, readable), ...serverLimitProblems(e)];
   if (e.NODE_ENV === 'production') problems.push(...databaseProductionProblems(e.DATABASE_URL), ...httpsProductionProblems(e));
   if (problems.length > 0 || !auth.settings || !mfa.settings) throw new ConfigValidationError(problems);
   return new AppConfig(toAppSettings(e, versions.deprecations), toDatabaseSettings(e), auth.settings, toRateLimitSettings(e), mail.settings, mfa.settings, toApiKeySettings(e), google.settings, accounts.settings);

@@ -23,6 +23,13 @@ export const appEnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: intVar(1_000, 0, 60_000),
   // GET /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404).
   METRICS_TOKEN: z.string().min(32).optional(),
+  // The HTTP server's own limits (src/common/http/server-limits.ts): a request must arrive whole
+  // within HTTP_REQUEST_TIMEOUT_MS, its head within HTTP_HEADERS_TIMEOUT_MS; an idle keep-alive
+  // connection closes after HTTP_KEEP_ALIVE_TIMEOUT_MS; at most HTTP_MAX_CONNECTIONS at once.
+  HTTP_REQUEST_TIMEOUT_MS: intVar(30_000, 1_000, 600_000),
+  HTTP_HEADERS_TIMEOUT_MS: intVar(10_000, 1_000, 600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: intVar(5_000, 1_000, 600_000),
+  HTTP_MAX_CONNECTIONS: intVar(1_024, 1, 1_000_000),
 });
 
 export type AppSettings = {
@@ -40,7 +47,10 @@ export type AppSettings = {
   shutdownGraceMs: number;
   shutdownDrainMs: number;
   metricsToken?: string;
+  server: HttpServerLimits;
 };
+
+export type HttpServerLimits = { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
 
 export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Deprecation[]): AppSettings {
   return {
@@ -58,8 +68,19 @@ export function toAppSettings(e: z.infer<typeof appEnvSchema>, deprecations: Dep
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     metricsToken: e.METRICS_TOKEN,
+    server: {
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     docsEnabled: e.DOCS_ENABLED === undefined ? e.NODE_ENV !== 'production' : ['true', '1'].includes(e.DOCS_ENABLED),
   };
+}
+
+/** Node refuses a head timeout longer than the whole request's. */
+export function serverLimitProblems(e: z.infer<typeof appEnvSchema>): string[] {
+  return e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS ? ['HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS'] : [];
 }
 
 /** TLS files must come as a pair and be readable; checked at boot like every other setting. */

@@ -10,6 +10,7 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request, { type Response } from 'supertest';
+import { AppConfig } from '../../src/config/app-config.js';
 import { jwkThumbprint } from '../../src/modules/auth/tokens/signing-keys.service.js';
 import { createTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createUser, type TestUser } from '../setup/factories.js';
@@ -167,6 +168,27 @@ describe('JWT access tokens (checklist B, JWT-01..JWT-09)', () => {
       const t = now();
       expectRejected(await probe(signed(claims({ iat: t, exp: t + 3600 }))));
       expectRejected(await probe(signed(claims({ iat: undefined, exp: t + 600 }))));
+    });
+  });
+
+  describe('JWT-11 issued-at in the future, lifetime measured from now', () => {
+    const auth = () => app.get(AppConfig).auth;
+
+    it('JWT-11 refuses a correctly signed token whose iat lies in the future beyond the clock tolerance', async () => {
+      const t = now() + auth().clockToleranceSeconds + 60;
+      expectRejected(await probe(signed(claims({ iat: t, exp: t + 300 }))));
+    });
+
+    it('JWT-11 accepts an iat a few seconds ahead, within the clock tolerance', async () => {
+      const t = now() + Math.min(5, auth().clockToleranceSeconds);
+      expect((await probe(signed(claims({ iat: t, exp: t + 300 })))).status).toBe(200);
+    });
+
+    it('JWT-11 the lifetime cap is measured from now: a later iat does not buy a longer life', async () => {
+      const ttl = auth().accessTokenTtlSeconds;
+      const t = now() + ttl;
+      // exp - iat is within the cap; exp - now is twice the cap.
+      expectRejected(await probe(signed(claims({ iat: t, exp: t + ttl }))));
     });
   });
 

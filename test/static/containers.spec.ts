@@ -33,6 +33,16 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('the Node.js runtime', () => {
+  it('is Node 24 LTS everywhere: every Dockerfile stage pinned to a minor, .nvmrc, engines.node, @types/node', () => {
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:24\.\d+-bookworm-slim( AS \w+)?\s/);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string }; devDependencies: Record<string, string> };
+    expect(readFileSync('.nvmrc', 'utf8').trim()).toBe('24');
+    expect(pkg.engines.node).toBe('>=24.9');
+    expect(pkg.devDependencies['@types/node']).toMatch(/^\^24\./);
+  });
+});
+
 describe('the production V8 flags (a bounded heap, docs/BENCHMARKS.md)', () => {
   it('are the same in the Dockerfile, npm run start:prod and the process the benchmark and resilience runs start', async () => {
     const { PRODUCTION_NODE_ENV, PRODUCTION_NODE_FLAGS } = await import('../../scripts/lib/app-process.js');

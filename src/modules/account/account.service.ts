@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError, UnauthorizedError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -9,7 +8,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { MfaService } from '../auth/mfa/mfa.service.js';
 import { ReauthenticationService, RecentAuthenticationRequiredError } from '../auth/reauthentication/reauthentication.service.js';
 import { MailService } from '../mail/mail.service.js';
-import { createLimiter, isOverLimit } from '../rate-limit/limiters.js';
+import { createLimiter, isOverLimit, type Limiter } from '../rate-limit/limiters.js';
 import { REDIS } from '../rate-limit/redis.provider.js';
 import { UserNotFoundError } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
@@ -24,7 +23,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
  */
 @Injectable()
 export class AccountService implements OnModuleInit {
-  private exports!: RateLimiterAbstract;
+  private exports!: Limiter;
 
   constructor(
     private readonly users: UsersService,

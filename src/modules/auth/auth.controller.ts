@@ -5,7 +5,8 @@ import { Public } from '../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { Authenticated } from '../authorization/authenticated.decorator.js';
-import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
+import { Throttle } from '@nestjs/throttler';
+import { FROM_CONFIG } from '../rate-limit/rate-limit.decorator.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './current-user.decorator.js';
@@ -26,7 +27,7 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @RateLimit('register')
+  @Throttle({ register: FROM_CONFIG })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
@@ -54,7 +55,7 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
-  @RateLimit('refresh')
+  @Throttle({ refresh: FROM_CONFIG })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   @HttpCode(HttpStatus.OK)
   @UseGuards(RefreshCsrfGuard)

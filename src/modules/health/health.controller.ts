@@ -2,7 +2,7 @@ import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../../common/decorators/public.decorator.js';
-import { SkipRateLimit } from '../rate-limit/rate-limit.decorator.js';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { DatabaseHealthIndicator } from '../../database/database.health.js';
 import { ServiceUnavailableError } from '../../common/errors/app-error.js';
@@ -11,7 +11,7 @@ import { ShutdownState } from './shutdown-state.js';
 
 /** Probes for orchestrators. They reveal up/down only: no versions, hosts or error text. */
 @ApiTags('health')
-@SkipRateLimit()
+@SkipThrottle()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
-import { SkipRateLimit } from '../rate-limit/rate-limit.decorator.js';
+import { SkipThrottle } from '@nestjs/throttler';
 import { MetricsService } from './metrics.service.js';
 
 const matches = (given: string, expected: string) =>
@@ -15,7 +15,7 @@ const matches = (given: string, expected: string) =>
  * own bearer token (METRICS_TOKEN) and is a plain 404 otherwise, or when no token is configured.
  */
 @ApiExcludeController()
-@SkipRateLimit()
+@SkipThrottle()
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController {
   constructor(

@@ -1,10 +1,10 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ServiceUnavailableError, TooManyRequestsError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
-import { createLimiter, hashKey, isOverLimit } from './limiters.js';
+import { hashKey } from './limiters.js';
 import { REDIS } from './redis.provider.js';
+import { counterStorage, type CounterStorage } from './throttler-storage.js';
 
 /**
  * Brute-force protection for login, counting failures only (successful logins cost nothing):
@@ -16,56 +16,52 @@ import { REDIS } from './redis.provider.js';
  *    Attempts during the lock are not counted and the lock ends by itself, so an attacker cannot
  *    extend it forever: each new lock costs another round of failures, which the per-IP limit
  *    slows down. Password reset keeps working throughout.
- * If the store (Redis) is down, login fails closed (503) rather than running unprotected.
+ * Counted on the request budgets' storage (throttler-storage.ts). If the store (Redis) is down,
+ * login fails closed (503) rather than running unprotected.
  */
 @Injectable()
-export class LoginThrottleService implements OnModuleInit {
-  private byIp!: RateLimiterAbstract;
-  private byAccount!: RateLimiterAbstract;
+export class LoginThrottleService {
+  private readonly storage: CounterStorage;
 
   constructor(
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis | null,
-  ) {}
-
-  onModuleInit(): void {
-    const { maxFailuresPerIp, ipWindowSeconds, maxFailuresPerAccount, accountLockSeconds } = this.config.rateLimit.login;
-    this.byIp = createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:login-ip`, { limit: maxFailuresPerIp, windowSeconds: ipWindowSeconds });
-    this.byAccount = createLimiter(this.redis, `${this.config.rateLimit.keyPrefix}:login-account`, { limit: maxFailuresPerAccount, windowSeconds: accountLockSeconds });
+    @Inject(REDIS) redis: Redis | null,
+  ) {
+    this.storage = counterStorage(redis);
   }
 
   async assertIpAllowed(ip: string | null): Promise<void> {
-    const state = await this.guarded(() => this.byIp.get(ipKey(ip)));
-    if (state && state.consumedPoints >= this.byIp.points) throw new TooManyRequestsError(state.msBeforeNext / 1000);
+    const state = await this.guarded(() => this.storage.peek(this.ipKey(ip)));
+    if (state && state.totalHits >= this.config.rateLimit.login.maxFailuresPerIp) throw new TooManyRequestsError(state.timeToExpire);
   }
 
   async isAccountLocked(email: string): Promise<boolean> {
-    const state = await this.guarded(() => this.byAccount.get(accountKey(email)));
-    return !!state && state.consumedPoints >= this.byAccount.points;
+    const state = await this.guarded(() => this.storage.peek(this.accountKey(email)));
+    return !!state?.isBlocked;
   }
 
   async recordFailure(ip: string | null, email: string, accountLocked: boolean): Promise<void> {
+    const { maxFailuresPerIp, ipWindowSeconds, maxFailuresPerAccount, accountLockSeconds } = this.config.rateLimit.login;
     await this.guarded(async () => {
-      await this.spend(this.byIp, ipKey(ip));
+      await this.storage.increment(this.ipKey(ip), ipWindowSeconds * 1000, maxFailuresPerIp, 0, 'login-ip');
       if (accountLocked) return;
-      const spent = await this.spend(this.byAccount, accountKey(email));
-      // The failure that reaches the limit starts a full lock period, whenever the first one was.
-      if (spent >= this.byAccount.points) await this.byAccount.block(accountKey(email), this.config.rateLimit.login.accountLockSeconds);
+      // The failure that reaches the limit (one past limit - 1) starts a full lock period,
+      // whenever the first one was; failures during the lock are not counted.
+      const lockMs = accountLockSeconds * 1000;
+      await this.storage.increment(this.accountKey(email), lockMs, maxFailuresPerAccount - 1, lockMs, 'login-account');
     });
   }
 
   async recordSuccess(email: string): Promise<void> {
-    await this.guarded(() => this.byAccount.delete(accountKey(email)));
+    await this.guarded(() => this.storage.reset(this.accountKey(email)));
   }
 
-  /** Spends one point; "over the limit" is fine here (we only count), store errors are not. */
-  private async spend(limiter: RateLimiterAbstract, key: string): Promise<number> {
-    try {
-      return (await limiter.consume(key)).consumedPoints;
-    } catch (rejection) {
-      if (isOverLimit(rejection)) return rejection.consumedPoints;
-      throw rejection;
-    }
+  private ipKey(ip: string | null): string {
+    return `${this.config.rateLimit.keyPrefix}:login-ip:${hashKey(ip ?? 'unknown')}`;
+  }
+
+  private accountKey(email: string): string {
+    return `${this.config.rateLimit.keyPrefix}:login-account:${hashKey(email)}`;
   }
 
   private async guarded<T>(operation: () => Promise<T>): Promise<T> {
@@ -76,6 +72,3 @@ export class LoginThrottleService implements OnModuleInit {
     }
   }
 }
-
-const ipKey = (ip: string | null) => hashKey(ip ?? 'unknown');
-const accountKey = (email: string) => hashKey(email);

@@ -1,14 +1,15 @@
-import { SetMetadata } from '@nestjs/common';
+import type { Throttle } from '@nestjs/throttler';
+import type { RateLimitSettings } from '../../config/rate-limit.config.js';
 
 /** Stricter per-route budgets, on top of the global per-IP / per-user one (SPEC.md §7). */
-export type RoutePolicy = 'register' | 'refresh' | 'passwordReset' | 'mfaVerify';
+export type RoutePolicy = keyof RateLimitSettings['routes'];
 
-export const RATE_LIMIT_KEY = 'rate-limit';
+export const ROUTE_POLICIES = ['register', 'refresh', 'passwordReset', 'mfaVerify'] as const satisfies readonly RoutePolicy[];
 
-export type RateLimitMetadata = { policy?: RoutePolicy; skip?: boolean };
-
-/** `@RateLimit('register')`: this route also has its own per-IP budget from config. */
-export const RateLimit = (policy: RoutePolicy) => SetMetadata(RATE_LIMIT_KEY, { policy } satisfies RateLimitMetadata);
-
-/** For probes that orchestrators call all day (health, JWKS): never throttled. */
-export const SkipRateLimit = () => SetMetadata(RATE_LIMIT_KEY, { skip: true } satisfies RateLimitMetadata);
+/**
+ * `@Throttle({ register: FROM_CONFIG })`: the route also spends the per-IP `register` budget,
+ * with the limit and window from config (RATE_LIMIT_REGISTER_PER_HOUR). A route budget is spent
+ * only on the routes that name it. `@SkipThrottle()` takes a route out of every budget (probes
+ * that orchestrators call all day: health, JWKS, metrics).
+ */
+export const FROM_CONFIG: Parameters<typeof Throttle>[0][string] = {};

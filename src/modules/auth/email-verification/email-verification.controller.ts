@@ -3,7 +3,8 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTa
 import { Public } from '../../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
-import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import { Throttle } from '@nestjs/throttler';
+import { FROM_CONFIG } from '../../rate-limit/rate-limit.decorator.js';
 import { ResendVerificationDto, VerifyEmailDto } from '../dto/email-verification.dto.js';
 import { AcceptedDto } from '../dto/password.dto.js';
 import { EmailVerificationService } from './email-verification.service.js';
@@ -24,7 +25,7 @@ export class EmailVerificationController {
 
   @Post('resend')
   @Public()
-  @RateLimit('register')
+  @Throttle({ register: FROM_CONFIG })
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always, whether or not the address has an account waiting' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { BadRequestError } from '../../../common/errors/app-error.js';
 import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { AccountTokenPurpose } from '../../../generated/prisma/enums.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { MailService } from '../../mail/mail.service.js';
-import { createLimiter, hashKey, isOverLimit } from '../../rate-limit/limiters.js';
+import { createLimiter, hashKey, isOverLimit, type Limiter } from '../../rate-limit/limiters.js';
 import { REDIS } from '../../rate-limit/redis.provider.js';
 import { UsersService } from '../../users/users.service.js';
 import { AccountTokensRepository } from '../account-tokens/account-tokens.repository.js';
@@ -31,7 +30,7 @@ export const RESEND_ACCEPTED: AcceptedDto = { message: 'If this address has an a
 @Injectable()
 export class EmailVerificationService implements OnModuleInit {
   private readonly logger = new Logger('EmailVerification');
-  private mailsPerAddress!: RateLimiterAbstract;
+  private mailsPerAddress!: Limiter;
 
   constructor(
     private readonly tokens: AccountTokensRepository,

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Limiter } from '../../rate-limit/limiters.js';
 import type { SecretCipher } from '../mfa/secret-cipher.js';
 
 export const OAUTH_COOKIE = '__Host-oauth_google';
@@ -25,7 +25,7 @@ const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual
 export class SealedCookieStateStore {
   constructor(
     private readonly cipher: SecretCipher,
-    private readonly spent: RateLimiterAbstract,
+    private readonly spent: Limiter,
   ) {}
 
   store(req: FlowRequest, verifier: string, _state: unknown, _meta: unknown, callback: (err: Error | null, handle?: string) => void): void {

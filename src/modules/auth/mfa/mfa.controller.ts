@@ -5,7 +5,8 @@ import { Public } from '../../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
 import { Authenticated } from '../../authorization/authenticated.decorator.js';
-import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import { Throttle } from '@nestjs/throttler';
+import { FROM_CONFIG } from '../../rate-limit/rate-limit.decorator.js';
 import type { AuthUser } from '../auth-user.js';
 import { CurrentUser } from '../current-user.decorator.js';
 import { MfaDisableDto, MfaEnableDto, MfaSetupDto, MfaVerifyDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
@@ -38,7 +39,7 @@ export class MfaController {
 
   @Post('verify')
   @Public()
-  @RateLimit('mfaVerify')
+  @Throttle({ mfaVerify: FROM_CONFIG })
   @HttpCode(HttpStatus.OK)
   @UseInterceptors(SetRefreshCookieInterceptor)
   @ApiOkResponse({ type: TokenResponseDto, description: 'The login completes' })

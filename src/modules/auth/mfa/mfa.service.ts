@@ -1,12 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import QRCode from 'qrcode';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ConflictError, TooManyRequestsError, UnauthorizedError, type AppError } from '../../../common/errors/app-error.js';
 import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { AuditService } from '../../audit/audit.service.js';
-import { createLimiter, isOverLimit } from '../../rate-limit/limiters.js';
+import { createLimiter, isOverLimit, type Limiter } from '../../rate-limit/limiters.js';
 import { REDIS } from '../../rate-limit/redis.provider.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthUser } from '../auth-user.js';
@@ -40,9 +39,9 @@ export class InvalidChallengeError extends UnauthorizedError {
 @Injectable()
 export class MfaService implements OnModuleInit {
   private cipher!: SecretCipher;
-  private failures!: RateLimiterAbstract;
+  private failures!: Limiter;
   /** Challenges that completed a login: each works once (remembered for its 5-minute life). */
-  private spentChallenges!: RateLimiterAbstract;
+  private spentChallenges!: Limiter;
 
   constructor(
     private readonly mfa: MfaRepository,

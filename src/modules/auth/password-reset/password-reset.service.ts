@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { BadRequestError, ValidationFailedError } from '../../../common/errors/app-error.js';
 import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { MailService } from '../../mail/mail.service.js';
-import { createLimiter, hashKey, isOverLimit } from '../../rate-limit/limiters.js';
+import { createLimiter, hashKey, isOverLimit, type Limiter } from '../../rate-limit/limiters.js';
 import { LoginThrottleService } from '../../rate-limit/login-throttle.service.js';
 import { REDIS } from '../../rate-limit/redis.provider.js';
 import { UsersService } from '../../users/users.service.js';
@@ -34,7 +33,7 @@ export class InvalidResetTokenError extends BadRequestError {
 @Injectable()
 export class PasswordResetService implements OnModuleInit {
   private readonly logger = new Logger('PasswordReset');
-  private perAccount!: RateLimiterAbstract;
+  private perAccount!: Limiter;
 
   constructor(
     private readonly tokens: AccountTokensRepository,

@@ -4,7 +4,8 @@ import { Public } from '../../../common/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
 import { Authenticated } from '../../authorization/authenticated.decorator.js';
-import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import { Throttle } from '@nestjs/throttler';
+import { FROM_CONFIG } from '../../rate-limit/rate-limit.decorator.js';
 import type { AuthUser } from '../auth-user.js';
 import { CurrentUser } from '../current-user.decorator.js';
 import { AcceptedDto, ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto } from '../dto/password.dto.js';
@@ -21,7 +22,7 @@ export class PasswordController {
 
   @Post('auth/forgot-password')
   @Public()
-  @RateLimit('passwordReset')
+  @Throttle({ passwordReset: FROM_CONFIG })
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always, whether or not the account exists' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
@@ -31,7 +32,7 @@ export class PasswordController {
 
   @Post('auth/reset-password')
   @Public()
-  @RateLimit('passwordReset')
+  @Throttle({ passwordReset: FROM_CONFIG })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Password set; every session ended' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid or expired token, or a weak password' })

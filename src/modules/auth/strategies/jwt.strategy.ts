@@ -31,7 +31,8 @@ function keyFor(keys: SigningKeysService, rawJwt: string) {
   return keys.verificationKey(header.kid);
 }
 
-function isWellFormed(c: Partial<AccessTokenClaims>, maxTtl: number): c is AccessTokenClaims {
+function isWellFormed(c: Partial<AccessTokenClaims>, maxTtl: number, toleranceSeconds: number): c is AccessTokenClaims {
+  const now = Math.floor(Date.now() / 1000);
   return (
     typeof c.sub === 'string' &&
     typeof c.sid === 'string' &&
@@ -41,7 +42,11 @@ function isWellFormed(c: Partial<AccessTokenClaims>, maxTtl: number): c is Acces
     // jsonwebtoken accepts a token without `exp`; we do not, nor one that lives too long.
     typeof c.exp === 'number' &&
     typeof c.iat === 'number' &&
-    c.exp - c.iat <= maxTtl
+    c.exp - c.iat <= maxTtl &&
+    // Measured from now as well: a token cannot buy a longer life by claiming a later `iat`...
+    c.exp - now <= maxTtl + toleranceSeconds &&
+    // ...nor be issued in the future, beyond the clock skew we tolerate.
+    c.iat <= now + toleranceSeconds
   );
 }
 
@@ -68,9 +73,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  /** After the signature, iss, aud, exp and nbf checks: the claims' shape and the session's life. */
+  /** After the signature, iss, aud, exp and nbf checks: the claims' shape and times, the session's life. */
   async validate(claims: Partial<AccessTokenClaims>): Promise<AuthUser | false> {
-    if (!isWellFormed(claims, this.config.auth.accessTokenTtlSeconds)) return false;
+    if (!isWellFormed(claims, this.config.auth.accessTokenTtlSeconds, this.config.auth.clockToleranceSeconds)) return false;
     // Logout, password change, role change and disabling revoke the session: its access tokens
     // die with it on every instance (SessionStateCache drops it when the auth_state notice lands).
     const current = await this.sessions.activeSessionUser(claims.sid, claims.sub);

@@ -2,12 +2,12 @@ import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../common/decorators/public.decorator.js';
-import { SkipRateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import { SkipThrottle } from '@nestjs/throttler';
 import { SigningKeysService, type PublicJwk } from './signing-keys.service.js';
 
 /** Public keys for verifying access tokens (RFC 7517). Served outside /api, as clients expect. */
 @ApiTags('auth')
-@SkipRateLimit()
+@SkipThrottle()
 @Controller({ path: '.well-known', version: VERSION_NEUTRAL })
 export class JwksController {
   constructor(private readonly keys: SigningKeysService) {}

@@ -68,13 +68,6 @@ export async function exchange(out: Outgoing): Promise<Captured> {
   }
 }
 
-/** Bytes of the request line and headers, as Node's parser counts them against its limit. */
-export function headBytes(out: Outgoing): number {
-  const url = new URL(out.url);
-  const headers = Object.entries(out.headers).reduce((sum, [name, value]) => sum + name.length + Buffer.byteLength(value, 'latin1') + 4, 0);
-  return Buffer.byteLength(`${out.method} ${url.pathname}${url.search} HTTP/1.1\r\n`) + headers;
-}
-
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
 /** A readable account of a request and its answer, for failure messages. */

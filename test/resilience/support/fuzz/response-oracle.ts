@@ -76,20 +76,9 @@ function parsed(res: Captured): { json?: unknown; problem?: string } {
   }
 }
 
-/** Node's default limit on a request's line and headers (--max-http-header-size). */
-const NODE_MAX_HEAD_BYTES = 16 * 1024;
-
-/**
- * Node's HTTP parser answers a request head over its limit itself, before any app code runs: a
- * bare 431 without a body or X-Request-Id. Accepted for such requests only (see the report).
- */
-const isNodeHeadLimit = (res: Captured, requestHeadBytes: number) =>
-  res.status === 431 && requestHeadBytes > NODE_MAX_HEAD_BYTES - 512 && res.text === '' && !res.headers.has('x-request-id');
-
 /** The first broken promise in a response, or undefined when it keeps them all. */
-export function responseViolation(res: Captured, requestHeadBytes: number): string | undefined {
+export function responseViolation(res: Captured): string | undefined {
   if (res.status === 0) return `no HTTP answer (${res.error})`;
-  if (isNodeHeadLimit(res, requestHeadBytes)) return undefined;
   if (res.status >= 500) return `a ${res.status} (server error)`;
   const { json, problem } = parsed(res);
   if (problem) return problem;

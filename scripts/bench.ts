@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import argon2 from 'argon2';
-import { generateOpaqueToken, hashToken } from '../src/modules/auth/tokens/opaque-token.js';
+import { generateOpaqueToken, hashToken } from '../src/common/crypto/opaque-token.js';
 import { startAppProcess } from './lib/app-process.js';
 import { withClient } from './lib/database-admin.js';
 import { freePort } from './lib/embedded-postgres.js';

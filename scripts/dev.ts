@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   }
 
   const { startServer } = await import('../src/server.js');
-  const { app, url } = await startServer({ shutdownHooks: false });
+  const { loadConfig } = await import('../src/config/app-config.js');
+  const { useValidatedConfig } = await import('../src/config/config.module.js');
+  const { app, url } = await startServer({ shutdownHooks: false, config: useValidatedConfig(loadConfig()) });
   say(`\nAPI:   ${url}/api/v1`);
   say(`Docs:  ${url}/docs`);
   say(`Demo credentials: ${credentialsFile}`);

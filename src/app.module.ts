@@ -11,12 +11,13 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard.js';
+import { RecentAuthenticationGuard } from './modules/auth/guards/recent-authentication.guard.js';
+import { ReauthenticationModule } from './modules/auth/reauthentication/reauthentication.module.js';
 import { AuthorizationModule } from './modules/authorization/authorization.module.js';
 import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
-import { SessionStateModule } from './modules/auth/tokens/session-state.module.js';
 import { PostsModule } from './modules/posts/posts.module.js';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
@@ -32,8 +33,8 @@ import { UsersModule } from './modules/users/users.module.js';
     MailModule,
     RateLimitModule,
     AuthorizationModule,
-    SessionStateModule,
     AuthModule,
+    ReauthenticationModule,
     UsersModule,
     ApiKeysModule,
     AccountModule,
@@ -46,6 +47,8 @@ import { UsersModule } from './modules/users/users.module.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
+    // ...and, on routes that ask for it, a recent sign-in or the password again.
+    { provide: APP_GUARD, useClass: RecentAuthenticationGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },

@@ -6,8 +6,8 @@ import { appOptions, configureApp } from './app.setup.js';
 import { AppConfig, loadConfig } from './config/app-config.js';
 
 /** Creates, configures and starts the API; returns it with its URL. */
-export async function startServer(options: { shutdownHooks?: boolean } = {}): Promise<{ app: NestExpressApplication; url: string }> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, appOptions(loadConfig()));
+export async function startServer(options: { shutdownHooks?: boolean; config?: AppConfig } = {}): Promise<{ app: NestExpressApplication; url: string }> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, appOptions(options.config ?? loadConfig()));
   configureApp(app, options);
   const { port, host } = app.get(AppConfig).app;
   await app.listen(port, host);

@@ -6,14 +6,14 @@ const ERROR = { $ref: '#/components/schemas/ErrorResponseDto' };
 
 const integerHeader = (description: string) => ({ description, schema: { type: 'integer', minimum: 0, maximum: 1_000_000_000, format: 'int32' } });
 
-/** What every budgeted answer carries (SPEC.md §7), and what a 429 adds. */
+/** What every budgeted answer carries (docs/API.md §5), and what a 429 adds. */
 const RATE_LIMIT_HEADERS = {
   'RateLimit-Limit': integerHeader('Requests allowed in the current window'),
   'RateLimit-Remaining': integerHeader('Requests left in the current window'),
   'RateLimit-Reset': integerHeader('Seconds until the window resets'),
 };
 
-/** CORS (SPEC.md §6): present only for origins in ALLOWED_ORIGINS, echoed exactly. */
+/** CORS (docs/API.md §1): present only for origins in ALLOWED_ORIGINS, echoed exactly. */
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': {
     description: 'The caller\'s Origin, echoed only when it is in ALLOWED_ORIGINS (never *)',

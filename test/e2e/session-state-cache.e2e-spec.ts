@@ -8,7 +8,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config.js';
 import { Plan, Role } from '../../src/generated/prisma/enums.js';
-import { LISTENER_NAME, SessionStateCache } from '../../src/modules/auth/tokens/session-state.cache.js';
+import { LISTENER_NAME, SessionStateCache } from '../../src/database/session-state.cache.js';
 import { useTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createUser, settleAuthState, type TestUser } from '../setup/factories.js';
 

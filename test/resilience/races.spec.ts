@@ -4,7 +4,7 @@ import { dropDatabase, ensureDatabase, migrateDeploy } from '../../scripts/lib/d
 import { AppConfig } from '../../src/config/app-config.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { Role } from '../../src/generated/prisma/enums.js';
-import { hashToken } from '../../src/modules/auth/tokens/opaque-token.js';
+import { hashToken } from '../../src/common/crypto/opaque-token.js';
 import { createTestApp } from '../setup/create-test-app.js';
 import { API, createPost, createUser, login, type TestUser } from '../setup/factories.js';
 import { call as send, type Reply } from '../security/support/live-app.js';
@@ -48,7 +48,7 @@ describe('races (resilience)', () => {
   });
 
   /**
-   * SPEC.md §4: two concurrent refreshes with one token, exactly one succeeds. The losers present
+   * docs/API.md §2: two concurrent refreshes with one token, exactly one succeeds. The losers present
    * a token that has just been rotated out, which is what a replay looks like: reuse detection
    * (refresh-sessions.service.ts) revokes the whole family, so the winner's new pair dies too.
    */

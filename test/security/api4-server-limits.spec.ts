@@ -57,7 +57,7 @@ function rawExchange(app: NestExpressApplication, head: string | Buffer, drip = 
   });
 }
 
-/** The standard error body (SPEC.md §3), its requestId being the response's X-Request-Id. */
+/** The standard error body (docs/API.md §1), its requestId being the response's X-Request-Id. */
 function expectJsonError(reply: RawReply, status: number, error: string): void {
   expect({ status: reply.status, contentType: reply.headers['content-type'], body: reply.body }).toEqual({
     status,

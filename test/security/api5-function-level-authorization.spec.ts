@@ -11,7 +11,7 @@ import { APP_OPTIONS, configureApp } from '../../src/app.setup.js';
 import { AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { buildOpenApiDocument } from '../../src/docs/openapi.js';
 import { Role } from '../../src/generated/prisma/enums.js';
-import { hasPermission, PERMISSIONS, type Permission } from '../../src/modules/authorization/permissions.js';
+import { hasPermission, PERMISSIONS, type Permission } from '../../src/common/auth/permissions.js';
 import { RouteInventory } from '../../src/modules/authorization/route-inventory.js';
 import { createTestApp } from '../setup/create-test-app.js';
 import { API, bearer, createPost, createUser, type TestUser } from '../setup/factories.js';
@@ -24,7 +24,7 @@ import { expectError, http, keysOf, prismaOf, PUBLIC_USER_KEYS } from './support
 
 /**
  * The operations anyone may call. A route that becomes public must be added here on purpose
- * (SPEC.md §4 plans forgot-password, reset-password, mfa/verify and the Google endpoints).
+ * (docs/API.md §2 plans forgot-password, reset-password, mfa/verify and the Google endpoints).
  */
 const PUBLIC_OPERATIONS = [
   'GET /.well-known/jwks.json',
@@ -249,7 +249,7 @@ describe('API5 function level authorization', () => {
     });
 
     it('AC-04 every permission a route declares is exercised by the matrix', () => {
-      // audit:read (GET /admin/audit-events, SPEC.md §5) has no route yet: once one declares it,
+      // audit:read (GET /admin/audit-events, docs/API.md §3) has no route yet: once one declares it,
       // this fails until a matrix case covers it.
       const covered = new Set(CASES.map((c) => c.permission));
       const declared = app

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module.js';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup.js';
-import { Public } from '../../src/common/decorators/public.decorator.js';
+import { Public } from '../../src/common/auth/public.decorator.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { API, bearer, createUser } from '../setup/factories.js';
 

@@ -1,5 +1,5 @@
 /**
- * Several instances on one PostgreSQL and one Redis (SPEC.md §4 logout, §7 "N instances enforce
+ * Several instances on one PostgreSQL and one Redis (docs/API.md §2 logout, §7 "N instances enforce
  * one shared limit"), and ERR-02's rate-limit store going away. Runs only when REDIS_URL is set
  * (CI sets redis://127.0.0.1:6379); each pair of instances shares a key prefix of its own,
  * since Redis outlives test runs.

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { Role } from '../../src/generated/prisma/enums.js';
-import { SessionStateCache } from '../../src/modules/auth/tokens/session-state.cache.js';
+import { SessionStateCache } from '../../src/database/session-state.cache.js';
 import { MailService } from '../../src/modules/mail/mail.service.js';
 
 export type TestUser = {

@@ -75,7 +75,7 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
-/** 429 with `Retry-After` and `{ error: 'Too many requests', retryAfter }` (SPEC.md §7). */
+/** 429 with `Retry-After` and `{ error: 'Too many requests', retryAfter }` (docs/API.md §5). */
 export class TooManyRequestsError extends AppError {
   constructor(retryAfterSeconds: number) {
     const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds));

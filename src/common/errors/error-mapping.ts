@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { mapPrismaError } from '../../database/prisma-errors.js';
+import { mapPrismaError } from './prisma-errors.js';
 import { AppError, PayloadTooLargeError, BadRequestError, UnsupportedMediaTypeError } from './app-error.js';
 
 /** Fixed, library-free messages: the raw text of framework errors never reaches a client. */

@@ -8,7 +8,7 @@ export class FieldErrorDto {
   message!: string;
 }
 
-/** The one error body of the API (SPEC.md §3). */
+/** The one error body of the API (docs/API.md §1). */
 export class ErrorResponseDto {
   @ApiProperty({ example: 'Validation failed' })
   error!: string;

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Header, HttpCode, HttpStatus } from '@ne
 import { ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
-import { Authenticated } from '../authorization/authenticated.decorator.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
+import { CurrentUser } from '../../common/auth/current-user.decorator.js';
+import { Authenticated } from '../../common/auth/authenticated.decorator.js';
 import { AccountService } from './account.service.js';
 import { AccountExportDto, DeleteAccountDto } from './dto/account.dto.js';
 

@@ -4,12 +4,12 @@ import { TooManyRequestsError, UnauthorizedError } from '../../common/errors/app
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import { MfaService } from '../auth/mfa/mfa.service.js';
 import { ReauthenticationService, RecentAuthenticationRequiredError } from '../auth/reauthentication/reauthentication.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { createLimiter, isOverLimit, type Limiter } from '../rate-limit/limiters.js';
-import { REDIS } from '../rate-limit/redis.provider.js';
+import { REDIS } from '../../redis/redis.provider.js';
 import { UserNotFoundError } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountExportRepository } from './account-export.repository.js';

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { AppConfig } from '../../config/app-config.js';
-import { UnauthorizedError } from '../../common/errors/app-error.js';
 import { AuditService } from '../audit/audit.service.js';
-import { ReauthenticationService } from '../auth/reauthentication/reauthentication.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import { ApiKeyUsageService } from './api-key-usage.service.js';
 import { hashApiKey, newApiKey, prefixOf, sameHash } from './api-key.secret.js';
 import { ApiKeyExpiryError, ApiKeyNotFoundError, InvalidApiKeyError, TooManyApiKeysError } from './api-keys.errors.js';
@@ -33,12 +31,10 @@ export class ApiKeysService {
     private readonly usage: ApiKeyUsageService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-    private readonly reauth: ReauthenticationService,
   ) {}
 
-  /** A key outlives every session: creating one needs a recent sign-in or the password again. */
+  /** A key outlives every session: its route asks for a recent sign-in or the password (RecentAuthenticationGuard). */
   async create(owner: AuthUser, dto: CreateApiKeyDto, meta: RequestMeta): Promise<CreatedApiKeyDto> {
-    await this.reauth.requireRecentOrPassword(owner, dto.password, meta, () => new UnauthorizedError('Invalid password'));
     const { maxPerUser } = this.config.apiKeys;
     if ((await this.keys.countActive(owner.id)) >= maxPerUser) throw new TooManyApiKeysError(maxPerUser);
     const { key, prefix } = newApiKey();

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { ErrorObserver } from '../../common/errors/error-observer.js';
 import { requestMetaOf } from '../../common/http/request-meta.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditService } from './audit.service.js';
 

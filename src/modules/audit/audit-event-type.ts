@@ -1,4 +1,4 @@
-/** Security events (SPEC.md §8), named as in the OWASP Logging Vocabulary's spirit. */
+/** Security events (docs/API.md §4), named as in the OWASP Logging Vocabulary's spirit. */
 export const AUDIT_EVENT_TYPES = [
   'LOGIN_SUCCESS',
   'LOGIN_FAILED',

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Paginated } from '../../common/pagination/paginated.js';
-import { Authenticated } from '../authorization/authenticated.decorator.js';
+import { Authenticated } from '../../common/auth/authenticated.decorator.js';
 import { AuditService } from './audit.service.js';
 import { AuditEventDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
 

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { RedisModule } from '../../redis/redis.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { AccountTokensRepository } from './account-tokens/account-tokens.repository.js';
 import { EmailVerificationController } from './email-verification/email-verification.controller.js';
 import { EmailVerificationService } from './email-verification/email-verification.service.js';
@@ -33,7 +37,7 @@ import { SessionsRepository } from './tokens/sessions.repository.js';
 import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, ApiKeysModule, ReauthenticationModule],
+  imports: [PassportModule, UsersModule, ApiKeysModule, ReauthenticationModule, AuditModule, MailModule, RateLimitModule, RedisModule],
   controllers: [AuthController, EmailVerificationController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController, GoogleController],
   providers: [
     AuthService,
@@ -59,6 +63,6 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     SetRefreshCookieInterceptor,
     ClearRefreshCookieInterceptor,
   ],
-  exports: [JwtAuthGuard, ApiKeysModule, MfaService],
+  exports: [MfaService],
 })
 export class AuthModule {}

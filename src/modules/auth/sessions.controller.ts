@@ -3,9 +3,9 @@ import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } fro
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
-import { Authenticated } from '../authorization/authenticated.decorator.js';
-import type { AuthUser } from './auth-user.js';
-import { CurrentUser } from './current-user.decorator.js';
+import { Authenticated } from '../../common/auth/authenticated.decorator.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
+import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { SessionDto } from './dto/session.dto.js';
 import { SessionsService } from './sessions.service.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from './auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import type { SessionDto } from './dto/session.dto.js';
 import { SessionsRepository, type ActiveSessionUser } from './tokens/sessions.repository.js';
 

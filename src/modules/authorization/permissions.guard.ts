@@ -1,9 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ROUTE_AUTH_KEY, type RouteAuth } from '../../common/decorators/route-auth.metadata.js';
+import { ROUTE_AUTH_KEY, type RouteAuth } from '../../common/auth/route-auth.metadata.js';
 import { ForbiddenError } from '../../common/errors/app-error.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { hasPermission, type Permission } from './permissions.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
+import { hasPermission, type Permission } from '../../common/auth/permissions.js';
 
 /**
  * Runs after authentication: an API key must carry the scope the route accepts keys with (key

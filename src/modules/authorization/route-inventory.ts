@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import { ROUTE_AUTH_KEY, type RouteAuth } from '../../common/decorators/route-auth.metadata.js';
+import { ROUTE_AUTH_KEY, type RouteAuth } from '../../common/auth/route-auth.metadata.js';
 
 export type RouteDeclaration = { controller: string; handler: string; auth: RouteAuth | undefined };
 

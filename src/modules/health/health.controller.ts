@@ -1,7 +1,7 @@
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { Public } from '../../common/decorators/public.decorator.js';
+import { Public } from '../../common/auth/public.decorator.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { DatabaseHealthIndicator } from '../../database/database.health.js';

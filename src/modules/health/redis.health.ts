@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
-import { REDIS } from '../rate-limit/redis.provider.js';
+import { REDIS } from '../../redis/redis.provider.js';
 
 /** Readiness of the shared rate-limit store, when one is configured (REDIS_URL). */
 @Injectable()

@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MailService } from './mail.service.js';
 
-@Global()
 @Module({
   providers: [MailService],
   exports: [MailService],

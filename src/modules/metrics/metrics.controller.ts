@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../../common/decorators/public.decorator.js';
+import { Public } from '../../common/auth/public.decorator.js';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { SkipThrottle } from '@nestjs/throttler';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Plan, Role } from '../../generated/prisma/enums.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import { PostPolicy } from './post.policy.js';
 
 const user = (id: string, role: Role): AuthUser => ({ id, role, plan: Plan.DEFAULT, sessionId: 's', tokenId: 't', authenticatedAt: null });

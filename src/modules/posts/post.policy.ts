@@ -1,5 +1,5 @@
-import type { AuthUser } from '../auth/auth-user.js';
-import { hasPermission } from '../authorization/permissions.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
+import { hasPermission } from '../../common/auth/permissions.js';
 import type { PostRow } from './post.select.js';
 
 type PostRef = Pick<PostRow, 'authorId' | 'isPublished'>;
@@ -7,7 +7,7 @@ type PostRef = Pick<PostRow, 'authorId' | 'isPublished'>;
 const isAuthor = (user: AuthUser, post: PostRef) => post.authorId === user.id;
 
 /**
- * Post ownership rules, in one place (SPEC.md §5). The permission table says what a role may do
+ * Post ownership rules, in one place (docs/API.md §3). The permission table says what a role may do
  * to its own posts and to anyone's; this decides which applies to a given post.
  */
 export const PostPolicy = {

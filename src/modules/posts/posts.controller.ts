@@ -10,9 +10,9 @@ import {
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
 import type { Paginated } from '../../common/pagination/paginated.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
-import { Authenticated } from '../authorization/authenticated.decorator.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
+import { CurrentUser } from '../../common/auth/current-user.decorator.js';
+import { Authenticated } from '../../common/auth/authenticated.decorator.js';
 import { CreatePostDto } from './dto/create-post.dto.js';
 import { ListPostsQueryDto } from './dto/list-posts-query.dto.js';
 import { PostResponseDto } from './dto/post-response.dto.js';

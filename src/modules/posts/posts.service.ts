@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError } from '../../common/errors/app-error.js';
 import { Paginated } from '../../common/pagination/paginated.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import type { CreatePostDto } from './dto/create-post.dto.js';
 import type { ListPostsQueryDto } from './dto/list-posts-query.dto.js';
 import type { PostResponseDto } from './dto/post-response.dto.js';

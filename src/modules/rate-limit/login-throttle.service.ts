@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { ServiceUnavailableError, TooManyRequestsError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { hashKey } from './limiters.js';
-import { REDIS } from './redis.provider.js';
+import { REDIS } from '../../redis/redis.provider.js';
 import { counterStorage, type CounterStorage } from './throttler-storage.js';
 
 /**

@@ -3,19 +3,19 @@ import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerRequest } from '@nestjs/throttler';
 import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants.js';
 import type { Request, Response } from 'express';
-import { ROUTE_AUTH_KEY, type RouteAuth } from '../../common/decorators/route-auth.metadata.js';
+import { ROUTE_AUTH_KEY, type RouteAuth } from '../../common/auth/route-auth.metadata.js';
 import { ServiceUnavailableError, TooManyRequestsError } from '../../common/errors/app-error.js';
 import { requestMetaOf } from '../../common/http/request-meta.js';
 import { AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import { budgetKey, ipTracker, THROTTLER_ORDER, type BudgetName } from './throttlers.js';
 import { MemoryCounterStorage, type CounterRecord, type CounterStorage } from './throttler-storage.js';
 
 type Req = Request & { user?: AuthUser };
 
 /**
- * Request budgets (SPEC.md §7) on @nestjs/throttler: the throttlers are defined in
+ * Request budgets (docs/API.md §5) on @nestjs/throttler: the throttlers are defined in
  * throttlers.ts, counted in throttler-storage.ts. Runs after authentication, so a signed-in
  * caller is counted by user and plan (enterprise: unlimited), an API key by key and by owner,
  * anyone else by IP. `req.ip` is the socket address unless TRUST_PROXY says how many proxies to

@@ -5,9 +5,9 @@ import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Budget } from '../../config/rate-limit.config.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth/auth-user.js';
 import { hashKey } from './limiters.js';
-import { ROUTE_POLICIES, type RoutePolicy } from './rate-limit.decorator.js';
+import { ROUTE_POLICIES, type RoutePolicy } from '../../common/auth/throttle.js';
 import { counterStorage } from './throttler-storage.js';
 
 type Req = Request & { user?: AuthUser };

@@ -11,7 +11,7 @@ export const http = (app: INestApplication) => request(app.getHttpServer());
 
 export const prismaOf = (app: INestApplication) => app.get(PrismaService);
 
-/** The standard error body (SPEC.md §3): `{ error, requestId }` and nothing else. */
+/** The standard error body (docs/API.md §1): `{ error, requestId }` and nothing else. */
 export function expectError(res: Response, status: number, error?: string): void {
   expect({ status: res.status, body: res.body as unknown }).toEqual({
     status,

@@ -73,12 +73,12 @@ export function call(app: INestApplication, method: string, path: string, option
   });
 }
 
-/** The standard error body (SPEC.md §3), its requestId being the response's X-Request-Id. */
+/** The standard error body (docs/API.md §1), its requestId being the response's X-Request-Id. */
 export function expectError(reply: Reply, status: number, error?: string): void {
   expect({ status: reply.status, body: reply.body }).toEqual({ status, body: { error: error ?? expect.any(String), requestId: reply.headers['x-request-id'] } });
 }
 
-/** 429 with `Retry-After` (1..maxRetryAfter s) and `{ error: 'Too many requests', requestId, retryAfter }` (SPEC.md §7). */
+/** 429 with `Retry-After` (1..maxRetryAfter s) and `{ error: 'Too many requests', requestId, retryAfter }` (docs/API.md §5). */
 export function expectTooMany(reply: Reply, maxRetryAfter: number): void {
   const retryAfter = Number(reply.headers['retry-after']);
   expect({ status: reply.status, body: reply.body }).toEqual({

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { PASSWORD_MAX } from '../../auth/password/password-policy.js';
+import { PASSWORD_MAX } from '../../../common/auth/password-policy.js';
 
 export class DeleteAccountDto {
   @ApiPropertyOptional({

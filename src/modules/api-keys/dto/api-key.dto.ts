@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDateString, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { trimString } from '../../../common/http/transforms.js';
-import { PASSWORD_MAX } from '../../auth/password/password-policy.js';
-import { API_KEY_SCOPES, type ApiKeyScope } from '../api-key.scopes.js';
+import { PASSWORD_MAX } from '../../../common/auth/password-policy.js';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../../common/auth/api-key-scopes.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'CI deploy bot' })

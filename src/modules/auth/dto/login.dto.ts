@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { AccountEmail } from '../../../common/http/account-email.js';
-import { PASSWORD_MAX } from '../password/password-policy.js';
+import { PASSWORD_MAX } from '../../../common/auth/password-policy.js';
 
 export class LoginDto {
   @AccountEmail()

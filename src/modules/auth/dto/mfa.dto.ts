@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PASSWORD_MAX } from '../password/password-policy.js';
+import { PASSWORD_MAX } from '../../../common/auth/password-policy.js';
 
 /** A 6-digit TOTP code, or a recovery code XXXX-XXXX-XXXX-XXXX (dashes optional). */
 const CODE = /^(\d{6}|[A-Za-z0-9]{4}(-?[A-Za-z0-9]{4}){3})$/;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { AccountEmail } from '../../../common/http/account-email.js';
 import { IsAcceptablePassword } from '../password/is-acceptable-password.decorator.js';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../password/password-policy.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/auth/password-policy.js';
 
 export class ForgotPasswordDto {
   @AccountEmail()

@@ -4,7 +4,7 @@ import { IsString, Length } from 'class-validator';
 import { AccountEmail } from '../../../common/http/account-email.js';
 import { trimString } from '../../../common/http/transforms.js';
 import { IsAcceptablePassword } from '../password/is-acceptable-password.decorator.js';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../password/password-policy.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/auth/password-policy.js';
 
 export class RegisterDto {
   @AccountEmail()

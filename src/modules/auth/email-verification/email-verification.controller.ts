@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Public } from '../../../common/decorators/public.decorator.js';
+import { Public } from '../../../common/auth/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
 import { Throttle } from '@nestjs/throttler';
-import { FROM_CONFIG } from '../../rate-limit/rate-limit.decorator.js';
+import { FROM_CONFIG } from '../../../common/auth/throttle.js';
 import { ResendVerificationDto, VerifyEmailDto } from '../dto/email-verification.dto.js';
 import { AcceptedDto } from '../dto/password.dto.js';
 import { EmailVerificationService } from './email-verification.service.js';

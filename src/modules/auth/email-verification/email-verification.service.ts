@@ -7,11 +7,11 @@ import { AccountTokenPurpose } from '../../../generated/prisma/enums.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { MailService } from '../../mail/mail.service.js';
 import { createLimiter, hashKey, isOverLimit, type Limiter } from '../../rate-limit/limiters.js';
-import { REDIS } from '../../rate-limit/redis.provider.js';
+import { REDIS } from '../../../redis/redis.provider.js';
 import { UsersService } from '../../users/users.service.js';
 import { AccountTokensRepository } from '../account-tokens/account-tokens.repository.js';
 import type { AcceptedDto } from '../dto/password.dto.js';
-import { generateOpaqueToken, hashToken } from '../tokens/opaque-token.js';
+import { generateOpaqueToken, hashToken } from '../../../common/crypto/opaque-token.js';
 
 export class InvalidVerificationTokenError extends BadRequestError {
   constructor() {

@@ -14,15 +14,15 @@ import { ForbiddenError, NotFoundError } from '../../../common/errors/app-error.
 import { requestMetaOf, type RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { GoogleSettings } from '../../../config/google.config.js';
-import { isUniqueViolation } from '../../../database/prisma-errors.js';
+import { isUniqueViolation } from '../../../common/errors/prisma-errors.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { MailService } from '../../mail/mail.service.js';
 import { createLimiter } from '../../rate-limit/limiters.js';
-import { REDIS } from '../../rate-limit/redis.provider.js';
+import { REDIS } from '../../../redis/redis.provider.js';
 import type { UserCredentialsRow } from '../../users/user.select.js';
 import { UsersService } from '../../users/users.service.js';
 import { SecretCipher } from '../mfa/secret-cipher.js';
-import { SessionStateCache } from '../tokens/session-state.cache.js';
+import { SessionStateCache } from '../../../database/session-state.cache.js';
 import { setMfaChallengeCookie, setRefreshCookie } from '../refresh-cookie.js';
 import { MfaChallengeTokenService } from '../tokens/mfa-challenge-token.service.js';
 import { TokenIssuerService } from '../tokens/token-issuer.service.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Redirect, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiFoundResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../../../common/decorators/public.decorator.js';
+import { Public } from '../../../common/auth/public.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
 import type { UserCredentialsRow } from '../../users/user.select.js';
 import { GoogleAuthGuard } from './google-auth.guard.js';

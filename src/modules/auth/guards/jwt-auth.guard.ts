@@ -3,11 +3,11 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
-import { ROUTE_AUTH_KEY, type RouteAuth } from '../../../common/decorators/route-auth.metadata.js';
+import { ROUTE_AUTH_KEY, type RouteAuth } from '../../../common/auth/route-auth.metadata.js';
 import { UnauthorizedError } from '../../../common/errors/app-error.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
-import type { AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../../common/auth/auth-user.js';
 
 export class TokenExpiredAuthError extends UnauthorizedError {
   constructor() {

@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseInterceptors } from '@nestjs/common';
-import { ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public } from '../../../common/decorators/public.decorator.js';
+import { Public } from '../../../common/auth/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
-import { Authenticated } from '../../authorization/authenticated.decorator.js';
+import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { Throttle } from '@nestjs/throttler';
-import { FROM_CONFIG } from '../../rate-limit/rate-limit.decorator.js';
-import type { AuthUser } from '../auth-user.js';
-import { CurrentUser } from '../current-user.decorator.js';
+import { FROM_CONFIG } from '../../../common/auth/throttle.js';
+import type { AuthUser } from '../../../common/auth/auth-user.js';
+import { CurrentUser } from '../../../common/auth/current-user.decorator.js';
 import { MfaDisableDto, MfaEnableDto, MfaSetupDto, MfaVerifyDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
 import { TokenResponseDto } from '../dto/token-response.dto.js';
 import { mfaChallengeFromCookie, SetRefreshCookieInterceptor } from '../refresh-cookie.js';
@@ -29,10 +29,9 @@ export class MfaController {
   }
 
   @Post('enable')
-  @Authenticated()
+  @Authenticated({ recentAuthentication: true })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RecoveryCodesDto, description: 'MFA on; every other session of the user ends' })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The session is older than 10 minutes and no password was sent' })
   enable(@CurrentUser() user: AuthUser, @Body() dto: MfaEnableDto, @ReqMeta() meta: RequestMeta): Promise<RecoveryCodesDto> {
     return this.mfa.enable(user, dto, meta);
   }

@@ -6,9 +6,9 @@ import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { createLimiter, isOverLimit, type Limiter } from '../../rate-limit/limiters.js';
-import { REDIS } from '../../rate-limit/redis.provider.js';
+import { REDIS } from '../../../redis/redis.provider.js';
 import { UsersService } from '../../users/users.service.js';
-import type { AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../../common/auth/auth-user.js';
 import type { MfaEnableDto, MfaSetupDto, RecoveryCodesDto } from '../dto/mfa.dto.js';
 import type { TokenResponseDto } from '../dto/token-response.dto.js';
 import { ReauthenticationService } from '../reauthentication/reauthentication.service.js';
@@ -73,10 +73,10 @@ export class MfaService implements OnModuleInit {
 
   /**
    * Turning MFA on ends every other session, so a stolen access token must not be able to do it
-   * (and lock the owner out with the thief's authenticator): a recent sign-in or the password.
+   * (and lock the owner out with the thief's authenticator): its route asks for a recent sign-in
+   * or the password (RecentAuthenticationGuard).
    */
   async enable(caller: AuthUser, dto: MfaEnableDto, meta: RequestMeta): Promise<RecoveryCodesDto> {
-    await this.reauth.requireRecentOrPassword(caller, dto.password, meta, () => new UnauthorizedError('Invalid password'));
     const code = dto.code;
     const stored = await this.mfa.find(caller.id);
     if (!stored || stored.enabled) throw new ConflictError('Start with POST /auth/mfa/setup');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verifySync } from 'otplib';
-import { hashToken } from '../tokens/opaque-token.js';
+import { hashToken } from '../../../common/crypto/opaque-token.js';
 
 /** RFC 6238 with the authenticator-app defaults: SHA-1, 6 digits, 30-second steps. */
 const SECRET_BYTES = 20; // 160 bits, RFC 4226's recommended length

@@ -7,16 +7,16 @@ import { AuditService } from '../../audit/audit.service.js';
 import { MailService } from '../../mail/mail.service.js';
 import { createLimiter, hashKey, isOverLimit, type Limiter } from '../../rate-limit/limiters.js';
 import { LoginThrottleService } from '../../rate-limit/login-throttle.service.js';
-import { REDIS } from '../../rate-limit/redis.provider.js';
+import { REDIS } from '../../../redis/redis.provider.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AcceptedDto } from '../dto/password.dto.js';
 import { PasswordHasherService } from '../password/password-hasher.service.js';
-import { passwordPolicyViolation } from '../password/password-policy.js';
+import { passwordPolicyViolation } from '../../../common/auth/password-policy.js';
 import { SessionsService } from '../sessions.service.js';
 import { AccountTokensRepository } from '../account-tokens/account-tokens.repository.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { AccountTokenPurpose } from '../../../generated/prisma/enums.js';
-import { generateOpaqueToken, hashToken } from '../tokens/opaque-token.js';
+import { generateOpaqueToken, hashToken } from '../../../common/crypto/opaque-token.js';
 
 export class InvalidResetTokenError extends BadRequestError {
   constructor() {

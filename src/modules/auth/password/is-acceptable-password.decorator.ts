@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { passwordPolicyViolation } from './password-policy.js';
+import { passwordPolicyViolation } from '../../../common/auth/password-policy.js';
 
 /**
  * Validates a DTO's password with the password policy. `emailField` names the sibling property

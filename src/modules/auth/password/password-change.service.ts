@@ -7,12 +7,12 @@ import { AuditService } from '../../audit/audit.service.js';
 import { MailService } from '../../mail/mail.service.js';
 import { UsersService } from '../../users/users.service.js';
 import { AccountTokensRepository } from '../account-tokens/account-tokens.repository.js';
-import type { AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../../common/auth/auth-user.js';
 import type { ChangePasswordDto } from '../dto/password.dto.js';
 import { ReauthenticationService } from '../reauthentication/reauthentication.service.js';
 import { SessionsService } from '../sessions.service.js';
 import { PasswordHasherService } from './password-hasher.service.js';
-import { passwordPolicyViolation } from './password-policy.js';
+import { passwordPolicyViolation } from '../../../common/auth/password-policy.js';
 
 /**
  * Changing one's password needs the current one (a stolen session alone cannot take the account;

@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Public } from '../../../common/decorators/public.decorator.js';
+import { Public } from '../../../common/auth/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
-import { Authenticated } from '../../authorization/authenticated.decorator.js';
+import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { Throttle } from '@nestjs/throttler';
-import { FROM_CONFIG } from '../../rate-limit/rate-limit.decorator.js';
-import type { AuthUser } from '../auth-user.js';
-import { CurrentUser } from '../current-user.decorator.js';
+import { FROM_CONFIG } from '../../../common/auth/throttle.js';
+import type { AuthUser } from '../../../common/auth/auth-user.js';
+import { CurrentUser } from '../../../common/auth/current-user.decorator.js';
 import { AcceptedDto, ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto } from '../dto/password.dto.js';
 import { PasswordResetService } from '../password-reset/password-reset.service.js';
 import { PasswordChangeService } from './password-change.service.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../../users/users.module.js';
 import { PasswordHasherService } from '../password/password-hasher.service.js';
 import { ReauthenticationService } from './reauthentication.service.js';
@@ -8,7 +9,7 @@ import { ReauthenticationService } from './reauthentication.service.js';
  * so that API keys (whose creation needs a recent sign-in) can use it without importing AuthModule.
  */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, RateLimitModule],
   providers: [PasswordHasherService, ReauthenticationService],
   exports: [PasswordHasherService, ReauthenticationService],
 })

@@ -5,7 +5,7 @@ import { AppConfig } from '../../../config/app-config.js';
 import { LoginThrottleService } from '../../rate-limit/login-throttle.service.js';
 import type { UserCredentialsRow } from '../../users/user.select.js';
 import { UsersService } from '../../users/users.service.js';
-import type { AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../../common/auth/auth-user.js';
 import { PasswordHasherService } from '../password/password-hasher.service.js';
 
 export class RecentAuthenticationRequiredError extends ForbiddenError {

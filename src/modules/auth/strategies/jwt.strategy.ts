@@ -5,7 +5,7 @@ import jwt from 'jsonwebtoken';
 import passportJwt from 'passport-jwt';
 import { AppConfig } from '../../../config/app-config.js';
 import { Role } from '../../../generated/prisma/enums.js';
-import type { AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../../common/auth/auth-user.js';
 import { SessionsService } from '../sessions.service.js';
 import { ACCESS_TOKEN_TYP, type AccessTokenClaims } from '../tokens/access-token.service.js';
 import { SigningKeysService } from '../tokens/signing-keys.service.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../../common/decorators/public.decorator.js';
+import { Public } from '../../../common/auth/public.decorator.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import { SigningKeysService, type PublicJwk } from './signing-keys.service.js';
 

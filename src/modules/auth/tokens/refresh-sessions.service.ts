@@ -4,7 +4,7 @@ import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { Role } from '../../../generated/prisma/enums.js';
 import { AuditService } from '../../audit/audit.service.js';
-import { generateOpaqueToken, hashToken } from './opaque-token.js';
+import { generateOpaqueToken, hashToken } from '../../../common/crypto/opaque-token.js';
 import { SessionsRepository, type RefreshTokenLookup } from './sessions.repository.js';
 
 export class InvalidRefreshTokenError extends UnauthorizedError {

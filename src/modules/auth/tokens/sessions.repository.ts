@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../../database/prisma.service.js';
 import type { Prisma } from '../../../generated/prisma/client.js';
 import type { Plan, Role } from '../../../generated/prisma/enums.js';
-import { SessionStateCache, type LiveSession } from './session-state.cache.js';
+import { SessionStateCache, type LiveSession } from '../../../database/session-state.cache.js';
 
 export type RefreshTokenLookup = {
   id: string;

@@ -14,7 +14,7 @@ const LEAK_MARKERS: [what: string, pattern: RegExp][] = [
   ['a library name or its message', /\b(?:express|body-parser|nestjs|class-validator|class-transformer|passport|jsonwebtoken|argon2|postgres(?:ql)?|undici)\b|Unexpected token|in JSON at position|jwt (?:malformed|expired)|invalid signature|No auth token|Cannot (?:GET|POST|PUT|PATCH|DELETE)/i],
 ];
 
-/** Keys that must never appear in any response body (SPEC.md §5: no hash, secret or code). */
+/** Keys that must never appear in any response body (docs/API.md §3: no hash, secret or code). */
 const SECRET_KEYS = /^(?:passwordHash|password_hash|keyHash|tokenHash|codeHash|ciphertext|totpSecret)$/;
 
 const ERROR_KEYS = new Set(['error', 'requestId', 'details', 'retryAfter']);
@@ -41,7 +41,7 @@ function detailsProblem(body: Json, status: number): string | undefined {
   return ok ? undefined : 'details is not a list of { field, message }';
 }
 
-/** The standard error body of SPEC.md §3 (and §7 for 429), its requestId the X-Request-Id header. */
+/** The standard error body of docs/API.md §1 (and §7 for 429), its requestId the X-Request-Id header. */
 function errorShapeProblem(body: unknown, res: Captured): string | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the error body is not a JSON object';
   const b = body as Json;

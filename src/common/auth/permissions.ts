@@ -1,7 +1,7 @@
 import { Role } from '../../generated/prisma/enums.js';
 
 /**
- * The policy table (SPEC.md §5): which role holds which permission. Guards, ownership policies
+ * The policy table (docs/API.md §3): which role holds which permission. Guards, ownership policies
  * and the policy-matrix test all read this one table.
  */
 export const PERMISSIONS = [

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
-import { AppConfig } from '../../../config/app-config.js';
-import type { Plan, Role } from '../../../generated/prisma/enums.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Plan, Role } from '../generated/prisma/enums.js';
 
 /** A live session as the revocation check needs it; `startedAt` is when its sign-in happened. */
 export type LiveSession = { userId: string; role: Role; plan: Plan; expiresAt: Date; startedAt: Date };

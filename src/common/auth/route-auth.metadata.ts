@@ -8,7 +8,11 @@ export const ROUTE_AUTH_KEY = 'route-auth';
 
 export type RouteAuth =
   | { kind: 'public' }
-  /** `apiKeyScope`: the scope an X-API-Key needs here; without it, API keys are refused (403). */
-  | { kind: 'authenticated'; permissions: readonly string[]; apiKeyScope?: string };
+  /**
+   * `apiKeyScope`: the scope an X-API-Key needs here; without it, API keys are refused (403).
+   * `recentAuthentication`: a session that signed in within RECENT_AUTHENTICATION_SECONDS, or the
+   * password again in the body's `password` (for changes that outlive the session: API keys, MFA).
+   */
+  | { kind: 'authenticated'; permissions: readonly string[]; apiKeyScope?: string; recentAuthentication?: boolean };
 
 export const setRouteAuth = (auth: RouteAuth) => SetMetadata(ROUTE_AUTH_KEY, auth);

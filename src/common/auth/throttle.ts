@@ -1,7 +1,7 @@
 import type { Throttle } from '@nestjs/throttler';
 import type { RateLimitSettings } from '../../config/rate-limit.config.js';
 
-/** Stricter per-route budgets, on top of the global per-IP / per-user one (SPEC.md §7). */
+/** Stricter per-route budgets, on top of the global per-IP / per-user one (docs/API.md §5). */
 export type RoutePolicy = keyof RateLimitSettings['routes'];
 
 export const ROUTE_POLICIES = ['register', 'refresh', 'passwordReset', 'mfaVerify'] as const satisfies readonly RoutePolicy[];

@@ -1,5 +1,5 @@
 /**
- * What an API key may be allowed to do (SPEC.md §4). A key acts as its owner, but only on the
+ * What an API key may be allowed to do (docs/API.md §2). A key acts as its owner, but only on the
  * routes that accept its scopes, and never beyond the owner's role.
  */
 export const API_KEY_SCOPES = ['posts:read', 'posts:write', 'profile:read'] as const;

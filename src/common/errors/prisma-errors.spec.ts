@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { isDatabaseUnavailable, mapPrismaError } from './prisma-errors.js';
 
 const known = (code: string, meta?: Record<string, unknown>) =>

@@ -1,5 +1,5 @@
-import { Prisma } from '../generated/prisma/client.js';
-import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../common/errors/app-error.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from './app-error.js';
 
 /**
  * Prisma codes that mean "the database is unreachable or overloaded", not "your request is wrong".

@@ -1,7 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { REDIS, redisProvider, RedisShutdown } from './redis.provider.js';
 
-@Global()
+/** The one Redis connection (or null without REDIS_URL), for the modules that count in it. */
 @Module({
   providers: [redisProvider, RedisShutdown],
   exports: [REDIS],

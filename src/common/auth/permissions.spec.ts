@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { Role } from '../../generated/prisma/enums.js';
 import { hasPermission, PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.js';
 
-/** SPEC.md §5, transcribed: a change to the table must be a deliberate change to this test. */
-const SPEC_TABLE: Record<Permission, [user: boolean, moderator: boolean, admin: boolean]> = {
+/** docs/API.md §3, transcribed: a change to the table must be a deliberate change to this test. */
+const CONTRACT_TABLE: Record<Permission, [user: boolean, moderator: boolean, admin: boolean]> = {
   'posts:create': [true, true, true],
   'posts:update:own': [true, true, true],
   'posts:delete:own': [true, true, true],
@@ -19,11 +19,11 @@ const SPEC_TABLE: Record<Permission, [user: boolean, moderator: boolean, admin: 
 
 describe('permission table', () => {
   it('covers every permission', () => {
-    expect(Object.keys(SPEC_TABLE).sort()).toEqual([...PERMISSIONS].sort());
+    expect(Object.keys(CONTRACT_TABLE).sort()).toEqual([...PERMISSIONS].sort());
   });
 
-  it.each(PERMISSIONS)('%s matches SPEC.md for every role', (permission) => {
-    const [user, moderator, admin] = SPEC_TABLE[permission];
+  it.each(PERMISSIONS)('%s matches docs/API.md for every role', (permission) => {
+    const [user, moderator, admin] = CONTRACT_TABLE[permission];
     expect([Role.USER, Role.MODERATOR, Role.ADMIN].map((r) => hasPermission(r, permission))).toEqual([user, moderator, admin]);
   });
 

@@ -1,0 +1,29 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { setRouteAuth } from './route-auth.metadata.js';
+import { ErrorResponseDto } from '../errors/error-response.dto.js';
+import type { ApiKeyScope } from './api-key-scopes.js';
+import type { Permission } from './permissions.js';
+
+function forbiddenWhen(permissions: readonly string[], recent: boolean | undefined): string {
+  const reasons = [...(permissions.length > 0 ? [`Needs ${permissions.join(', ')}`] : []), ...(recent ? ['a sign-in within 10 minutes, or the password'] : [])];
+  return reasons.join('; ');
+}
+
+/**
+ * Declares that a route needs a signed-in caller holding every listed permission, and whether an
+ * API key with `apiKeyScope` may call it too (otherwise keys get 403). One decorator sets both
+ * the enforcement metadata and the OpenAPI security, so docs and checks cannot drift.
+ */
+export function Authenticated(options: { permissions?: Permission[]; apiKeyScope?: ApiKeyScope; recentAuthentication?: boolean } = {}) {
+  const { permissions = [], apiKeyScope, recentAuthentication } = options;
+  return applyDecorators(
+    setRouteAuth({ kind: 'authenticated', permissions, apiKeyScope, recentAuthentication }),
+    ApiBearerAuth(),
+    ...(apiKeyScope ? [ApiSecurity('api-key', [apiKeyScope])] : []),
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing, invalid or expired credentials' }),
+    ...(permissions.length > 0 || recentAuthentication
+      ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: forbiddenWhen(permissions, recentAuthentication) })]
+      : []),
+  );
+}

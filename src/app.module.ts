@@ -10,7 +10,7 @@ import { AccountModule } from './modules/account/account.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
-import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard.js';
+import { AuthenticationGuard } from './modules/auth/guards/authentication.guard.js';
 import { RecentAuthenticationGuard } from './modules/auth/guards/recent-authentication.guard.js';
 import { ReauthenticationModule } from './modules/auth/reauthentication/reauthentication.module.js';
 import { AuthorizationModule } from './modules/authorization/authorization.module.js';
@@ -44,7 +44,7 @@ import { UsersModule } from './modules/users/users.module.js';
   providers: [
     // Order matters: authenticate (deny by default), count the request against the caller's
     // budget (per user once known, else per IP), then check the route's permissions.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
     // ...and, on routes that ask for it, a recent sign-in or the password again.

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { accountsEnvSchema, loadAccountSettings, type AccountSettings } from './accounts.config.js';
-import { appEnvSchema, serverLimitProblems, tlsProblems, toAppSettings, type AppSettings } from './app.config.js';
+import { appEnvSchema, serverLimitProblems, tlsProblems, toAppSettings, type AppSettings } from './server.config.js';
 import { authEnvSchema, loadAuthSettings, type AuthSettings } from './auth.config.js';
 import { ConfigValidationError } from './config.error.js';
 import {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 export type Env = Record<string, string | undefined>;
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
-export type NodeEnv = (typeof NODE_ENVS)[number];
 
 export const intVar = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);

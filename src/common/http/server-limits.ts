@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { HttpServerLimits } from '../../config/app.config.js';
+import type { HttpServerLimits } from '../../config/server.config.js';
 import { REQUEST_ID_HEADER } from '../request-id/request-id.js';
 
 /**

@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../../common/auth/auth-user.js';
 import { MfaService } from '../auth/mfa/mfa.service.js';
-import { ReauthenticationService, RecentAuthenticationRequiredError } from '../auth/reauthentication/reauthentication.service.js';
+import { ReauthenticationService } from '../auth/reauthentication/reauthentication.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { createLimiter, isOverLimit, type Limiter } from '../rate-limit/limiters.js';
 import { REDIS } from '../../redis/redis.provider.js';
@@ -14,6 +14,7 @@ import { UserNotFoundError } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountExportRepository } from './account-export.repository.js';
 import type { AccountExportDto, DeleteAccountDto } from './dto/account.dto.js';
+import { RecentAuthenticationRequiredError } from '../auth/auth.errors.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

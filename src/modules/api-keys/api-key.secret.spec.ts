@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { hashApiKey, newApiKey, prefixOf, sameHash } from './api-key.secret.js';
+import { hashToken, sameHash } from '../../common/crypto/opaque-token.js';
+import { newApiKey, prefixOf } from './api-key.secret.js';
 
 describe('API key secrets', () => {
   it('are sk_<prefix>_<256-bit secret>, found again by their prefix', () => {
@@ -15,8 +16,8 @@ describe('API key secrets', () => {
 
   it('are stored as SHA-256 and compared in constant time', () => {
     const { key } = newApiKey();
-    expect(hashApiKey(key)).toMatch(/^[0-9a-f]{64}$/);
-    expect(sameHash(hashApiKey(key), hashApiKey(key))).toBe(true);
-    expect(sameHash(hashApiKey(key), hashApiKey(`${key}x`))).toBe(false);
+    expect(hashToken(key)).toMatch(/^[0-9a-f]{64}$/);
+    expect(sameHash(hashToken(key), hashToken(key))).toBe(true);
+    expect(sameHash(hashToken(key), hashToken(`${key}x`))).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 const PREFIX_BYTES = 9;
 const SECRET_BYTES = 32;
 
 /**
  * `sk_<prefix>_<secret>`: the prefix (72 random bits) is stored in clear to find the key and to
- * show it in lists; the whole key is stored only as SHA-256. The secret part is 256 random bits.
+ * show it in lists; the whole key is stored only as SHA-256 (hashToken, like every other token).
+ * The secret part is 256 random bits.
  */
 export function newApiKey(): { key: string; prefix: string } {
   const prefix = `sk_${randomBytes(PREFIX_BYTES).toString('base64url')}`;
@@ -18,12 +19,3 @@ export function prefixOf(key: string): string | null {
   return match?.[1] ?? null;
 }
 
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
-}

@@ -4,7 +4,8 @@ import { AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../../common/auth/auth-user.js';
 import { ApiKeyUsageService } from './api-key-usage.service.js';
-import { hashApiKey, newApiKey, prefixOf, sameHash } from './api-key.secret.js';
+import { hashToken, sameHash } from '../../common/crypto/opaque-token.js';
+import { newApiKey, prefixOf } from './api-key.secret.js';
 import { ApiKeyExpiryError, ApiKeyNotFoundError, InvalidApiKeyError, TooManyApiKeysError } from './api-keys.errors.js';
 import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
 import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
@@ -42,7 +43,7 @@ export class ApiKeysService {
       userId: owner.id,
       name: dto.name,
       prefix,
-      keyHash: hashApiKey(key),
+      keyHash: hashToken(key),
       scopes: dto.scopes,
       expiresAt: this.expiry(dto.expiresAt),
     });
@@ -71,7 +72,7 @@ export class ApiKeysService {
     const row = prefix ? await this.keys.findForAuthentication(prefix) : null;
     const now = new Date();
     // Read on every request: a revoked key, or one whose owner was disabled, fails at once everywhere.
-    if (!row || !sameHash(row.keyHash, hashApiKey(rawKey)) || row.revokedAt || row.expiresAt <= now || row.user.disabledAt) throw new InvalidApiKeyError();
+    if (!row || !sameHash(row.keyHash, hashToken(rawKey)) || row.revokedAt || row.expiresAt <= now || row.user.disabledAt) throw new InvalidApiKeyError();
     this.usage.record(row.id);
     return { id: row.user.id, role: row.user.role, plan: row.user.plan, sessionId: null, tokenId: null, authenticatedAt: null, apiKey: { id: row.id, scopes: row.scopes } };
   }

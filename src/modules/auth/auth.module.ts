@@ -12,7 +12,7 @@ import { ReauthenticationModule } from './reauthentication/reauthentication.modu
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { AuthenticationGuard } from './guards/authentication.guard.js';
 import { RefreshCsrfGuard } from './guards/refresh-csrf.guard.js';
 import { PasswordResetService } from './password-reset/password-reset.service.js';
 import { PasswordChangeService } from './password/password-change.service.js';
@@ -58,7 +58,7 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     RefreshSessionsService,
     SessionsService,
     JwtStrategy,
-    JwtAuthGuard,
+    AuthenticationGuard,
     RefreshCsrfGuard,
     SetRefreshCookieInterceptor,
     ClearRefreshCookieInterceptor,

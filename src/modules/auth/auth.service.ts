@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, UnauthorizedError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { AppConfig } from '../../config/app-config.js';
 import { isUniqueViolation } from '../../common/errors/prisma-errors.js';
@@ -18,20 +17,9 @@ import { EmailVerificationService } from './email-verification/email-verificatio
 import { PasswordHasherService } from './password/password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
 import { MfaChallengeTokenService } from './tokens/mfa-challenge-token.service.js';
-import { InvalidRefreshTokenError, RefreshSessionsService } from './tokens/refresh-sessions.service.js';
+import { RefreshSessionsService } from './tokens/refresh-sessions.service.js';
 import { TokenIssuerService } from './tokens/token-issuer.service.js';
-
-export class InvalidCredentialsError extends UnauthorizedError {
-  constructor() {
-    super('Invalid credentials');
-  }
-}
-
-export class EmailNotVerifiedError extends ForbiddenError {
-  constructor() {
-    super('Email not verified');
-  }
-}
+import { EmailNotVerifiedError, InvalidCredentialsError, InvalidRefreshTokenError } from './auth.errors.js';
 
 /** The one answer to every registration, whatever the address (ASVS 6.3.8: no enumeration). */
 export const REGISTRATION_ACCEPTED: AcceptedDto = {

@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../common/errors/app-error.js';
 import type { RequestMeta } from '../../common/http/request-meta.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../../common/auth/auth-user.js';
 import type { SessionDto } from './dto/session.dto.js';
 import { SessionsRepository, type ActiveSessionUser } from './tokens/sessions.repository.js';
-
-export class SessionNotFoundError extends NotFoundError {
-  constructor() {
-    super('Session not found');
-  }
-}
+import { SessionNotFoundError } from './auth.errors.js';
 
 /** Listing and ending login sessions: the user's own, or any user's for an admin. */
 @Injectable()

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { BadRequestError } from '../../../common/errors/app-error.js';
 import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { AccountTokenPurpose } from '../../../generated/prisma/enums.js';
@@ -12,12 +11,7 @@ import { UsersService } from '../../users/users.service.js';
 import { AccountTokensRepository } from '../account-tokens/account-tokens.repository.js';
 import type { AcceptedDto } from '../dto/password.dto.js';
 import { generateOpaqueToken, hashToken } from '../../../common/crypto/opaque-token.js';
-
-export class InvalidVerificationTokenError extends BadRequestError {
-  constructor() {
-    super('Invalid or expired verification token');
-  }
-}
+import { InvalidVerificationTokenError } from '../auth.errors.js';
 
 /** The one answer to every resend request, whatever the address. */
 export const RESEND_ACCEPTED: AcceptedDto = { message: 'If this address has an account waiting for verification, a new link is on its way.' };

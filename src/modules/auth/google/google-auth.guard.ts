@@ -1,20 +1,14 @@
-import { HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import passportOAuth2 from 'passport-oauth2';
 import { AppError, UnauthorizedError } from '../../../common/errors/app-error.js';
 import { AppConfig } from '../../../config/app-config.js';
-import { GoogleNotConfiguredError } from './google-login.service.js';
+import { GoogleNotConfiguredError, SignInProviderError } from '../auth.errors.js';
 
 const { AuthorizationError, TokenError } = passportOAuth2;
 
 const isFilled = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-export class SignInProviderError extends AppError {
-  constructor(timedOut: boolean) {
-    super(timedOut ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY, timedOut ? 'Sign-in provider did not answer in time' : 'Sign-in provider error');
-  }
-}
 
 /**
  * Runs passport on the Google callback: state and PKCE checked by the store, code exchanged, ID

@@ -10,7 +10,7 @@ import {
   type StrategyOptionsWithRequest,
   type VerifyCallback,
 } from 'passport-google-oauth20';
-import { ForbiddenError, NotFoundError } from '../../../common/errors/app-error.js';
+import { ForbiddenError } from '../../../common/errors/app-error.js';
 import { requestMetaOf, type RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { GoogleSettings } from '../../../config/google.config.js';
@@ -29,12 +29,7 @@ import { TokenIssuerService } from '../tokens/token-issuer.service.js';
 import { GoogleAccountsRepository } from './google-accounts.repository.js';
 import { IdTokenRejectedError, IdTokenVerifier, type GoogleIdentity } from './id-token.verifier.js';
 import { SealedCookieStateStore, type FlowRequest } from './oauth-state.store.js';
-
-export class GoogleNotConfiguredError extends NotFoundError {
-  constructor() {
-    super('Google sign-in is not configured');
-  }
-}
+import { GoogleNotConfiguredError } from '../auth.errors.js';
 
 /** A disabled account cannot sign in through Google either. */
 function usable(user: UserCredentialsRow): UserCredentialsRow {

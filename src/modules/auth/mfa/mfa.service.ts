@@ -18,18 +18,7 @@ import { TokenIssuerService } from '../tokens/token-issuer.service.js';
 import { MfaRepository } from './mfa.repository.js';
 import { SecretCipher } from './secret-cipher.js';
 import { acceptedTotpStep, hashRecoveryCode, isRecoveryCodeShape, newRecoveryCodes, newTotpSecret, otpauthUrl } from './totp.js';
-
-export class InvalidMfaCodeError extends UnauthorizedError {
-  constructor() {
-    super('Invalid code');
-  }
-}
-
-export class InvalidChallengeError extends UnauthorizedError {
-  constructor() {
-    super('Invalid or expired MFA challenge');
-  }
-}
+import { InvalidChallengeError, InvalidMfaCodeError } from '../auth.errors.js';
 
 /**
  * TOTP second factor (RFC 6238): setup, enable with a first valid code (which returns ten

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { BadRequestError, ValidationFailedError } from '../../../common/errors/app-error.js';
+import { ValidationFailedError } from '../../../common/errors/app-error.js';
 import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { AuditService } from '../../audit/audit.service.js';
@@ -17,12 +17,7 @@ import { AccountTokensRepository } from '../account-tokens/account-tokens.reposi
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { AccountTokenPurpose } from '../../../generated/prisma/enums.js';
 import { generateOpaqueToken, hashToken } from '../../../common/crypto/opaque-token.js';
-
-export class InvalidResetTokenError extends BadRequestError {
-  constructor() {
-    super('Invalid or expired reset token');
-  }
-}
+import { InvalidResetTokenError } from '../auth.errors.js';
 
 /**
  * Forgot / reset password (OWASP Forgot Password Cheat Sheet). The request is always answered

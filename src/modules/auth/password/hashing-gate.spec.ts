@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { HashingBusyError, HashingGate } from './hashing-gate.js';
+import { HashingGate } from './hashing-gate.js';
+import { HashingBusyError } from '../auth.errors.js';
 
 function deferred() {
   let resolve!: () => void;

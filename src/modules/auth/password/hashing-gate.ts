@@ -1,10 +1,4 @@
-import { ServiceUnavailableError } from '../../../common/errors/app-error.js';
-
-export class HashingBusyError extends ServiceUnavailableError {
-  constructor() {
-    super('Too many sign-ins at once, try again shortly');
-  }
-}
+import { HashingBusyError } from '../auth.errors.js';
 
 /**
  * Bounds how many argon2 computations run at once (each costs ~17 ms of a core and 19 MiB) and

@@ -7,12 +7,7 @@ import type { UserCredentialsRow } from '../../users/user.select.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthUser } from '../../../common/auth/auth-user.js';
 import { PasswordHasherService } from '../password/password-hasher.service.js';
-
-export class RecentAuthenticationRequiredError extends ForbiddenError {
-  constructor() {
-    super('Recent authentication required: send your password, or sign in again');
-  }
-}
+import { RecentAuthenticationRequiredError } from '../auth.errors.js';
 
 /**
  * Sensitive changes ask the caller to prove again who they are, so a stolen access token alone

@@ -1,24 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { UnauthorizedError } from '../../../common/errors/app-error.js';
 import type { RequestMeta } from '../../../common/http/request-meta.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { Role } from '../../../generated/prisma/enums.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { generateOpaqueToken, hashToken } from '../../../common/crypto/opaque-token.js';
 import { SessionsRepository, type RefreshTokenLookup } from './sessions.repository.js';
-
-export class InvalidRefreshTokenError extends UnauthorizedError {
-  constructor() {
-    super('Invalid refresh token');
-  }
-}
-
-/** The credentials changed (or the account was disabled or deleted) while the sign-in was checked. */
-export class CredentialsChangedError extends UnauthorizedError {
-  constructor() {
-    super('Invalid credentials');
-  }
-}
+import { CredentialsChangedError, InvalidRefreshTokenError } from '../auth.errors.js';
 
 /** Who signs in, with the credentials version their password, code or identity was checked under. */
 export type SignedInUser = { id: string; role: Role; credentialsChangedAt: Date };

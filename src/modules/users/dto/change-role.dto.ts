@@ -1,15 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEnum } from 'class-validator';
-import { Plan, Role } from '../../../generated/prisma/enums.js';
+import { Role } from '../../../generated/prisma/enums.js';
 
 export class ChangeRoleDto {
   @ApiProperty({ enum: Role, enumName: 'Role' })
   @IsEnum(Role)
   role!: Role;
-}
-
-export class ChangePlanDto {
-  @ApiProperty({ enum: Plan, enumName: 'Plan', description: 'Sets the per-user and per-API-key request quota' })
-  @IsEnum(Plan)
-  plan!: Plan;
 }

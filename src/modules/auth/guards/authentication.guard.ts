@@ -8,12 +8,7 @@ import { UnauthorizedError } from '../../../common/errors/app-error.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import type { AuthUser } from '../../../common/auth/auth-user.js';
-
-export class TokenExpiredAuthError extends UnauthorizedError {
-  constructor() {
-    super('Token expired');
-  }
-}
+import { TokenExpiredAuthError } from '../auth.errors.js';
 
 /**
  * Deny by default: every route needs a valid access token, or an `X-API-Key` (header only),
@@ -22,7 +17,7 @@ export class TokenExpiredAuthError extends UnauthorizedError {
  * Which routes a key may call is the PermissionsGuard's decision.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
+export class AuthenticationGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,

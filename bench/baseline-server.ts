@@ -21,7 +21,7 @@ type Caller = { id: string; role: string };
 type PostRow = { id: string; author_id: string; title: string; content: string; tags: string[]; is_published: boolean; version: number; created_at: Date; updated_at: Date };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const READ_ANY = new Set(['MODERATOR', 'ADMIN']);
+const READ_ANY = new Set(['moderator', 'admin']);
 const POST_COLUMNS = 'id, author_id, title, content, tags, is_published, version, created_at, updated_at';
 
 const BODY_LIMIT = 256 * 1024;

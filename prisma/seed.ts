@@ -9,9 +9,9 @@ import { Role } from '../src/generated/prisma/enums.js';
 export type DemoCredential = { email: string; password: string; role: Role };
 
 const DEMO_USERS: { email: string; name: string; role: Role }[] = [
-  { email: 'admin@example.com', name: 'Demo Admin', role: Role.ADMIN },
-  { email: 'moderator@example.com', name: 'Demo Moderator', role: Role.MODERATOR },
-  { email: 'user@example.com', name: 'Demo User', role: Role.USER },
+  { email: 'admin@example.com', name: 'Demo Admin', role: Role.admin },
+  { email: 'moderator@example.com', name: 'Demo Moderator', role: Role.moderator },
+  { email: 'user@example.com', name: 'Demo User', role: Role.user },
 ];
 
 /**

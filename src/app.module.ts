@@ -14,6 +14,7 @@ import { AuthenticationGuard } from './modules/auth/guards/authentication.guard.
 import { RecentAuthenticationGuard } from './modules/auth/guards/recent-authentication.guard.js';
 import { ReauthenticationModule } from './modules/auth/reauthentication/reauthentication.module.js';
 import { AuthorizationModule } from './modules/authorization/authorization.module.js';
+import { CommentsModule } from './modules/comments/comments.module.js';
 import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
@@ -39,6 +40,7 @@ import { UsersModule } from './modules/users/users.module.js';
     ApiKeysModule,
     AccountModule,
     PostsModule,
+    CommentsModule,
     HealthModule,
   ],
   providers: [

@@ -3,7 +3,7 @@ import { LiveSessions, type LiveSession } from './session-state.cache.js';
 
 const session = (userId: string, inMs = 60_000): LiveSession => ({
   userId,
-  role: 'USER',
+  role: 'user',
   plan: 'DEFAULT',
   startedAt: new Date(), expiresAt: new Date(Date.now() + inMs),
 });

@@ -18,7 +18,7 @@ describe('audit trail (e2e)', () => {
   }
 
   it('records security events with ip, user agent and request id, and filters them', async () => {
-    const admin = await createUser(getApp(), Role.ADMIN);
+    const admin = await createUser(getApp(), Role.admin);
     const user = await createUser(getApp());
     const requestId = '6f1c2b9a-3d4e-4f50-9a1b-2c3d4e5f6a7b';
     await http().post(`${API}/auth/login`).set('X-Request-Id', requestId).set('User-Agent', 'audit-test').send({ email: user.email, password: 'wrong password!' });
@@ -34,7 +34,7 @@ describe('audit trail (e2e)', () => {
   it('is for admins only, and refuses bad filters', async () => {
     const user = await createUser(getApp());
     expect((await http().get(`${API}/admin/audit-events`).set(bearer(user.accessToken))).status).toBe(403);
-    const admin = await createUser(getApp(), Role.ADMIN);
+    const admin = await createUser(getApp(), Role.admin);
     expect((await http().get(`${API}/admin/audit-events?type=NOPE`).set(bearer(admin.accessToken))).status).toBe(400);
     expect((await http().get(`${API}/admin/audit-events?from=yesterday`).set(bearer(admin.accessToken))).status).toBe(400);
   });

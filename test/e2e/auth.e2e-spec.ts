@@ -20,7 +20,7 @@ describe('auth (e2e)', () => {
     const { token } = await waitForMail(getApp(), email, '/verify-email#token=');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const row = await getApp().get(PrismaService).user.findUniqueOrThrow({ where: { email } });
-    expect({ name: row.name, role: row.role, plan: row.plan, emailVerifiedAt: row.emailVerifiedAt }).toEqual({ name: 'Ann', role: 'USER', plan: 'DEFAULT', emailVerifiedAt: null });
+    expect({ name: row.name, role: row.role, plan: row.plan, emailVerifiedAt: row.emailVerifiedAt }).toEqual({ name: 'Ann', role: 'user', plan: 'DEFAULT', emailVerifiedAt: null });
   });
 
   it('logs in and uses the access token', async () => {
@@ -49,7 +49,7 @@ describe('auth errors (e2e)', () => {
     ['a password under 12 characters', { password: 'short pass' }, 'password'],
     ['a password over 128 characters', { password: 'p'.repeat(129) }, 'password'],
     ['an invalid email', { email: 'not-an-email' }, 'email'],
-    ['a role in the body', { role: 'ADMIN' }, 'role'],
+    ['a role in the body', { role: 'admin' }, 'role'],
   ])('refuses registration with %s', async (_name, override, field) => {
     const body = { email: uniqueEmail(), password: strongPassword(), name: 'N', ...override };
     const res = await http().post(`${API}/auth/register`).send(body);

@@ -35,7 +35,7 @@ describe('posts: ETag and If-Match (e2e)', () => {
     [author, stranger, moderator] = await Promise.all([
       createUser(getApp()),
       createUser(getApp()),
-      createUser(getApp(), Role.MODERATOR),
+      createUser(getApp(), Role.moderator),
     ]);
   });
 

@@ -17,8 +17,8 @@ describe('posts (e2e)', () => {
     [author, other, moderator, admin] = await Promise.all([
       createUser(getApp()),
       createUser(getApp()),
-      createUser(getApp(), Role.MODERATOR),
-      createUser(getApp(), Role.ADMIN),
+      createUser(getApp(), Role.moderator),
+      createUser(getApp(), Role.admin),
     ]);
   });
 

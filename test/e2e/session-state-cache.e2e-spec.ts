@@ -66,11 +66,11 @@ describe('revocation served from memory, fed by PostgreSQL notifications', () =>
   });
 
   it('an admin demoted by SQL loses admin routes within 250 ms', async () => {
-    const admin = await createUser(app(), Role.ADMIN);
+    const admin = await createUser(app(), Role.admin);
     const adminList = async () => (await request(app().getHttpServer()).get(`${API}/admin/users`).set(bearer(admin.accessToken))).status;
     expect(await adminList()).toBe(200);
 
-    await outsider.query(`UPDATE users SET role = 'USER' WHERE id = $1`, [admin.id]);
+    await outsider.query(`UPDATE users SET role = 'user' WHERE id = $1`, [admin.id]);
     const change = await statusChange(adminList, 200, 2_000);
     expect(change.status).toBe(403);
     expect(change.afterMs).toBeLessThan(250);
@@ -111,7 +111,7 @@ describe('revocation served from memory, fed by PostgreSQL notifications', () =>
     });
 
     it("a plan change: the user's next request already gets the new plan's budget", async () => {
-      const admin = await createUser(app(), Role.ADMIN);
+      const admin = await createUser(app(), Role.admin);
       const limits = app().get(AppConfig).rateLimit.plans;
       for (let i = 0; i < 10; i++) {
         const user = await createUser(app());
@@ -126,13 +126,13 @@ describe('revocation served from memory, fed by PostgreSQL notifications', () =>
     });
 
     it('a role change: the demoted user is refused from the next request', async () => {
-      const admin = await createUser(app(), Role.ADMIN);
-      const other = await createUser(app(), Role.ADMIN);
+      const admin = await createUser(app(), Role.admin);
+      const other = await createUser(app(), Role.admin);
       expect((await request(app().getHttpServer()).get(`${API}/admin/users`).set(bearer(other.accessToken))).status).toBe(200);
       const change = await request(app().getHttpServer())
         .patch(`${API}/admin/users/${other.id}/role`)
         .set(bearer(admin.accessToken))
-        .send({ role: Role.USER });
+        .send({ role: Role.user });
       expect(change.status).toBe(200);
       expect((await request(app().getHttpServer()).get(`${API}/admin/users`).set(bearer(other.accessToken))).status).toBe(401);
     });

@@ -12,13 +12,13 @@ describe('users (e2e)', () => {
   const http = () => request(getApp().getHttpServer());
 
   beforeAll(async () => {
-    [alice, bob, admin] = await Promise.all([createUser(getApp()), createUser(getApp()), createUser(getApp(), Role.ADMIN)]);
+    [alice, bob, admin] = await Promise.all([createUser(getApp()), createUser(getApp()), createUser(getApp(), Role.admin)]);
   });
 
   it('GET /users/me returns the caller profile', async () => {
     const res = await http().get(`${API}/users/me`).set(bearer(alice.accessToken));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: alice.id, email: alice.email, name: alice.name, role: 'USER', plan: 'DEFAULT', emailVerified: true, status: 'active', createdAt: expect.any(String) });
+    expect(res.body).toEqual({ id: alice.id, email: alice.email, name: alice.name, role: 'user', plan: 'DEFAULT', emailVerified: true, status: 'active', createdAt: expect.any(String) });
   });
 
   it('PATCH /users/me changes the name only, trimmed', async () => {
@@ -53,16 +53,16 @@ describe('users (e2e)', () => {
 
   it('PATCH /admin/users/:id/role changes a role and ends that user sessions', async () => {
     const target = await createUser(getApp());
-    const res = await http().patch(`${API}/admin/users/${target.id}/role`).set(bearer(admin.accessToken)).send({ role: 'MODERATOR' });
+    const res = await http().patch(`${API}/admin/users/${target.id}/role`).set(bearer(admin.accessToken)).send({ role: 'moderator' });
     expect(res.status).toBe(200);
-    expect(res.body.role).toBe('MODERATOR');
+    expect(res.body.role).toBe('moderator');
     expect((await http().get(`${API}/users/me`).set(bearer(target.accessToken))).status).toBe(401);
     const bad = await http().patch(`${API}/admin/users/${target.id}/role`).set(bearer(admin.accessToken)).send({ role: 'ROOT' });
     expect(bad.status).toBe(400);
     const missing = await http()
       .patch(`${API}/admin/users/9b2f6a0e-2c1d-4f7a-8e3b-5c6d7e8f9a0b/role`)
       .set(bearer(admin.accessToken))
-      .send({ role: 'USER' });
+      .send({ role: 'user' });
     expect(missing.status).toBe(404);
   });
 });

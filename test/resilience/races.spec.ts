@@ -167,14 +167,14 @@ describe('races (resilience)', () => {
     let iso: NestExpressApplication;
     let serverUrl: string;
     let database: string;
-    const admins = () => iso.get(PrismaService).user.findMany({ where: { role: Role.ADMIN }, select: { id: true } });
+    const admins = () => iso.get(PrismaService).user.findMany({ where: { role: Role.admin }, select: { id: true } });
     const demote = (actor: TestUser, target: TestUser) =>
-      send(iso, 'PATCH', `${API}/admin/users/${target.id}/role`, { token: actor.accessToken, body: { role: Role.USER } });
+      send(iso, 'PATCH', `${API}/admin/users/${target.id}/role`, { token: actor.accessToken, body: { role: Role.user } });
 
     /** Three fresh admins, and no other admin in the database. */
     async function threeAdmins(): Promise<TestUser[]> {
-      await iso.get(PrismaService).user.updateMany({ where: { role: Role.ADMIN }, data: { role: Role.USER } });
-      return Promise.all([createUser(iso, Role.ADMIN), createUser(iso, Role.ADMIN), createUser(iso, Role.ADMIN)]);
+      await iso.get(PrismaService).user.updateMany({ where: { role: Role.admin }, data: { role: Role.user } });
+      return Promise.all([createUser(iso, Role.admin), createUser(iso, Role.admin), createUser(iso, Role.admin)]);
     }
 
     beforeAll(async () => {

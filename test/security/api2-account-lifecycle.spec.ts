@@ -418,7 +418,9 @@ describe('API2 account lifecycle (section M)', () => {
       const user = await createUser(app());
       const other = await createUser(app());
       const post = await createPost(app(), user, { title: 'Exported draft' });
-      await createPost(app(), other, { title: 'Not mine' });
+      const othersPost = await createPost(app(), other, { title: 'Not mine', isPublished: true });
+      const mine = await http(app()).post(`${API}/posts/${othersPost.id}/comments`).set(bearer(user.accessToken)).send({ content: 'my comment' });
+      await http(app()).post(`${API}/posts/${othersPost.id}/comments`).set(bearer(other.accessToken)).send({ content: 'their comment' });
       const key = await createApiKey(app(), user, ALL_SCOPES);
       const { secret, recoveryCodes } = await enableMfa(app(), user);
       const res = await http(app()).get(`${API}/users/me/export`).set(bearer(user.accessToken));
@@ -427,6 +429,8 @@ describe('API2 account lifecycle (section M)', () => {
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.body.profile).toMatchObject({ id: user.id, email: user.email, mfaEnabled: true, emailVerified: true, status: 'active' });
       expect(res.body.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
+      expect(res.body.comments.map((c: { id: string }) => c.id)).toEqual([mine.body.id]);
+      expect(res.text).not.toContain('their comment');
       expect(res.body.apiKeys.map((k: { id: string }) => k.id)).toEqual([key.id]);
       expect(res.body.sessions.length).toBeGreaterThan(0);
       expect(res.body.auditEvents.length).toBeGreaterThan(0);
@@ -540,7 +544,7 @@ describe('API2 account lifecycle (section M)', () => {
 
   describe('ACCT-05 disabled accounts', () => {
     it('ACCT-05 tokens, refresh and keys die at once; login is the usual 401; a reset mails nothing; enabling again lets the user sign in', async () => {
-      const admin = await createUser(app(), Role.ADMIN);
+      const admin = await createUser(app(), Role.admin);
       const user = await createUser(app());
       const key = await createApiKey(app(), user, ALL_SCOPES);
       const status = (target: string, value: string) =>
@@ -569,16 +573,16 @@ describe('API2 account lifecycle (section M)', () => {
     });
 
     it('ACCT-05 only users:manage may change a status; bad values are 400', async () => {
-      const moderator = await createUser(app(), Role.MODERATOR);
+      const moderator = await createUser(app(), Role.moderator);
       const user = await createUser(app());
-      const admin = await createUser(app(), Role.ADMIN);
+      const admin = await createUser(app(), Role.admin);
       expectError(await http(app()).patch(`${API}/admin/users/${user.id}/status`).set(bearer(moderator.accessToken)).send({ status: 'disabled' }), 403);
       expectFieldRejected(await http(app()).patch(`${API}/admin/users/${user.id}/status`).set(bearer(admin.accessToken)).send({ status: 'banned' }), 'status');
       expect((await api.me(user.accessToken)).status).toBe(200);
     });
 
     it('ACCT-05 no admin can disable themselves, however the id is spelled', async () => {
-      const admin = await createUser(app(), Role.ADMIN);
+      const admin = await createUser(app(), Role.admin);
       for (const id of [admin.id, admin.id.toUpperCase()]) {
         expectError(await http(app()).patch(`${API}/admin/users/${id}/status`).set(bearer(admin.accessToken)).send({ status: 'disabled' }), 409, 'Admins cannot disable their own account');
       }
@@ -608,18 +612,18 @@ describe('API2 account lifecycle (section M)', () => {
     });
 
     it('ACCT-03 ACCT-05 the last admin can neither delete their account nor be disabled; with a second admin both work', async () => {
-      const first = await createUser(iso, Role.ADMIN);
+      const first = await createUser(iso, Role.admin);
       expectError(await http(iso).delete(`${API}/users/me`).set(bearer(first.accessToken)).send({ password: first.password }), 409, 'The last admin cannot delete their account');
-      const second = await createUser(iso, Role.ADMIN);
+      const second = await createUser(iso, Role.admin);
       expect((await http(iso).patch(`${API}/admin/users/${first.id}/status`).set(bearer(second.accessToken)).send({ status: 'disabled' })).status).toBe(200);
       // `second` is now the last active admin: nobody can disable or delete them.
-      const third = await createUser(iso, Role.ADMIN);
-      expect((await http(iso).patch(`${API}/admin/users/${third.id}/role`).set(bearer(second.accessToken)).send({ role: Role.USER })).status).toBe(200);
+      const third = await createUser(iso, Role.admin);
+      expect((await http(iso).patch(`${API}/admin/users/${third.id}/role`).set(bearer(second.accessToken)).send({ role: Role.user })).status).toBe(200);
       expectError(await http(iso).delete(`${API}/users/me`).set(bearer(second.accessToken)).send({ password: second.password }), 409, 'The last admin cannot delete their account');
-      expect(await prismaOf(iso).user.count({ where: { role: Role.ADMIN, disabledAt: null } })).toBe(1);
+      expect(await prismaOf(iso).user.count({ where: { role: Role.admin, disabledAt: null } })).toBe(1);
       expect((await http(iso).patch(`${API}/admin/users/${first.id}/status`).set(bearer(second.accessToken)).send({ status: 'active' })).status).toBe(200);
       expect((await http(iso).delete(`${API}/users/me`).set(bearer(second.accessToken)).send({ password: second.password })).status).toBe(204);
-      expect(await prismaOf(iso).user.count({ where: { role: Role.ADMIN } })).toBe(1);
+      expect(await prismaOf(iso).user.count({ where: { role: Role.admin } })).toBe(1);
     });
   });
 });
@@ -656,7 +660,7 @@ describe('ACCT-03 ACCT-05 on two instances', () => {
   });
 
   it('ACCT-05 after disabling on one instance, the very next request with any token or key is 401 on both', async () => {
-    const admin = await createUser(first(), Role.ADMIN);
+    const admin = await createUser(first(), Role.admin);
     const user = await createUser(first());
     const key = await createApiKey(first(), user, ALL_SCOPES);
     expect((await call(second(), 'GET', `${API}/users/me`, { token: user.accessToken })).status).toBe(200);

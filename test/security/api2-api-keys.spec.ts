@@ -99,7 +99,7 @@ describe('API keys (checklist H, KEY-01..KEY-04; AC-03, AC-05)', () => {
 
   describe('KEY-03 scopes and roles', () => {
     it('KEY-03 a key with every scope, even an ADMIN\'s, gets 403 on key management, MFA, sessions, logout, profile writes and admin routes, changing nothing', async () => {
-      const admin = await createUser(getApp(), Role.ADMIN);
+      const admin = await createUser(getApp(), Role.admin);
       const victim = await createUser(getApp());
       const created = await createApiKey(getApp(), admin, ALL_SCOPES);
       const sessionId = await currentSessionId(getApp(), admin);
@@ -122,7 +122,7 @@ describe('API keys (checklist H, KEY-01..KEY-04; AC-03, AC-05)', () => {
       expect(adminOps.length).toBeGreaterThanOrEqual(4);
       for (const op of adminOps) {
         const path = op.path.slice(API.length).replace(/\{[^}]+\}/g, victim.id);
-        forbidden.push([op.method, path, op.method === 'get' || op.method === 'delete' ? undefined : { role: Role.ADMIN, plan: Plan.ENTERPRISE }]);
+        forbidden.push([op.method, path, op.method === 'get' || op.method === 'delete' ? undefined : { role: Role.admin, plan: Plan.ENTERPRISE }]);
       }
       for (const [method, path, body] of forbidden) {
         const res = await withKey(method, path, created.key, body);
@@ -134,13 +134,13 @@ describe('API keys (checklist H, KEY-01..KEY-04; AC-03, AC-05)', () => {
       expect((await me(created.key)).body).toMatchObject({ id: admin.id, name: admin.name });
       expect(await prisma.apiKey.count({ where: { userId: admin.id, revokedAt: null } })).toBe(1);
       expect(await prisma.mfaSecret.count({ where: { userId: admin.id } })).toBe(0);
-      expect(await prisma.user.findUniqueOrThrow({ where: { id: victim.id }, select: { role: true, plan: true } })).toEqual({ role: Role.USER, plan: Plan.DEFAULT });
+      expect(await prisma.user.findUniqueOrThrow({ where: { id: victim.id }, select: { role: true, plan: true } })).toEqual({ role: Role.user, plan: Plan.DEFAULT });
       for (const user of [admin, victim]) expect((await http(getApp()).get(`${API}/auth/sessions`).set(bearer(user.accessToken))).status).toBe(200);
       expect((await http(getApp()).post(`${API}/auth/login`).send({ email: admin.email, password: admin.password })).status).toBe(200);
     });
 
     it('KEY-03 every secured operation that the OpenAPI document does not open to API keys answers a full-scope key 403', async () => {
-      const admin = await createUser(getApp(), Role.ADMIN);
+      const admin = await createUser(getApp(), Role.admin);
       const { key } = await createApiKey(getApp(), admin, ALL_SCOPES);
       const closed = securedOperations(getApp()).filter((op) => !op.acceptsKeys);
       expect(closed.length).toBeGreaterThan(10);
@@ -172,7 +172,7 @@ describe('API keys (checklist H, KEY-01..KEY-04; AC-03, AC-05)', () => {
     });
 
     it('KEY-03 a MODERATOR\'s key deletes another user\'s post only with posts:write, and cannot update it', async () => {
-      const [moderator, author] = [await createUser(getApp(), Role.MODERATOR), await createUser(getApp())];
+      const [moderator, author] = [await createUser(getApp(), Role.moderator), await createUser(getApp())];
       const [first, second] = [await createPost(getApp(), author, { isPublished: true }), await createPost(getApp(), author, { isPublished: false })];
       const reader = await createApiKey(getApp(), moderator, ['posts:read']);
       const writer = await createApiKey(getApp(), moderator, ['posts:write']);

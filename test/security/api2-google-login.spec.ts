@@ -484,7 +484,7 @@ describe('API2 Google sign-in (security)', () => {
         await waitForMail(app, email, '/verify-email#token=');
         const login = await http().post(`${API}/auth/login`).send({ email, password });
         expect(login.status).toBe(200);
-        const attacker: TestUser = { id: '', email, password, name: 'Attacker', role: Role.USER, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken };
+        const attacker: TestUser = { id: '', email, password, name: 'Attacker', role: Role.user, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken };
         const key = await createApiKey(app, attacker, ALL_SCOPES);
         const { secret } = await enableMfaFor(app, attacker);
         await http().post(`${API}/auth/forgot-password`).send({ email });

@@ -116,7 +116,7 @@ describe('JWT access tokens (checklist B, JWT-01..JWT-09)', () => {
 
     it('JWT-01 rejects a tampered payload (role ADMIN) with the old signature', async () => {
       const [header, , signature] = user.accessToken.split('.');
-      expectRejected(await probe(`${header}.${b64url({ ...realClaims, role: 'ADMIN' })}.${signature}`));
+      expectRejected(await probe(`${header}.${b64url({ ...realClaims, role: 'admin' })}.${signature}`));
     });
 
     it('JWT-01 rejects a truncated signature and a missing signature', async () => {
@@ -310,7 +310,7 @@ describe('JWT access tokens (checklist B, JWT-01..JWT-09)', () => {
 
     it('JWT-09 a real access token holds only ids, role and standard claims (no personal data)', () => {
       expect(Object.keys(realClaims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub']);
-      expect(realClaims).toMatchObject({ sub: user.id, role: 'USER' });
+      expect(realClaims).toMatchObject({ sub: user.id, role: 'user' });
       expect(JSON.stringify(realClaims)).not.toContain(user.email);
       expect(JSON.stringify(realClaims)).not.toContain(user.name);
     });

@@ -199,14 +199,14 @@ describe('API2 sessions and authentication (security)', () => {
     });
 
     it('RT-05 an admin changing a role ends that user’s sessions: old refresh and access tokens 401', async () => {
-      const [admin, target] = await Promise.all([createUser(app, Role.ADMIN), createUser(app)]);
-      const res = await http().patch(`${API}/admin/users/${target.id}/role`).set(bearer(admin.accessToken)).send({ role: Role.MODERATOR });
+      const [admin, target] = await Promise.all([createUser(app, Role.admin), createUser(app)]);
+      const res = await http().patch(`${API}/admin/users/${target.id}/role`).set(bearer(admin.accessToken)).send({ role: Role.moderator });
       expect(res.status).toBe(200);
       await expectDead(target);
     });
 
     it('RT-05 an admin ends a user’s sessions: old refresh and access tokens 401', async () => {
-      const [admin, target] = await Promise.all([createUser(app, Role.ADMIN), createUser(app)]);
+      const [admin, target] = await Promise.all([createUser(app, Role.admin), createUser(app)]);
       const res = await http().delete(`${API}/admin/users/${target.id}/sessions`).set(bearer(admin.accessToken));
       expect(res.status).toBe(204);
       await expectDead(target);

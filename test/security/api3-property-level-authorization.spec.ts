@@ -55,7 +55,7 @@ describe('API3 object property level authorization', () => {
     /** Register, log in, refresh: through the recorded API, as a real client would. */
     async function signUp(name: string): Promise<TestUser> {
       const [email, password] = [uniqueEmail('ac05'), strongPassword()];
-      const user: TestUser = { name, email, password, role: Role.USER, id: '', accessToken: '', refreshToken: '' };
+      const user: TestUser = { name, email, password, role: Role.user, id: '', accessToken: '', refreshToken: '' };
       await call(user, 'register', 'post', '/auth/register', { email, password, name }, true);
       const { token } = await waitForMail(app, email, '/verify-email#token=');
       await call(user, 'verify email', 'post', '/auth/verify-email', { token }, true);
@@ -70,7 +70,7 @@ describe('API3 object property level authorization', () => {
     beforeAll(async () => {
       const ann = await signUp('Ann');
       const ben = await signUp('Ben');
-      admin = await createUser(app, Role.ADMIN);
+      admin = await createUser(app, Role.admin);
       refreshTokens.push(admin.refreshToken);
       users = [ann, ben, admin];
       await call(ann, 'failed login', 'post', '/auth/login', { email: ann.email, password: 'not the password' }, true);
@@ -91,7 +91,7 @@ describe('API3 object property level authorization', () => {
       }
       await call(ann, 'update post', 'patch', `/posts/${post.id}`, { title: 'Ann edits' });
       await call(ben, 'update foreign post', 'patch', `/posts/${post.id}`, { title: 'Ben edits' });
-      await call(admin, 'change role', 'patch', `/admin/users/${ben.id}/role`, { role: Role.USER });
+      await call(admin, 'change role', 'patch', `/admin/users/${ben.id}/role`, { role: Role.user });
       await call(ann, 'delete post', 'delete', `/posts/${post.id}`);
     });
 
@@ -135,7 +135,7 @@ describe('API3 object property level authorization', () => {
       for (const { label, viewer, res } of seen) {
         const foreign = users.filter((u) => u.id !== viewer.id).map((u) => u.email);
         const shown = foreign.filter((email) => (res.text ?? '').includes(email));
-        const allowed = viewer.role === Role.ADMIN ? shown : [];
+        const allowed = viewer.role === Role.admin ? shown : [];
         expect({ label, viewer: viewer.name, shown }).toEqual({ label, viewer: viewer.name, shown: allowed });
       }
       // The admin views really do show emails, so the check above is not vacuous. (By id: the
@@ -147,7 +147,7 @@ describe('API3 object property level authorization', () => {
 
   describe('AC-06 protected properties in a body: 400 and nothing changes', () => {
     const PROTECTED: Record<string, (other: TestUser) => unknown> = {
-      role: () => Role.ADMIN,
+      role: () => Role.admin,
       id: () => randomUUID(),
       authorId: (other) => other.id,
       mfaEnabled: () => true,
@@ -210,7 +210,7 @@ describe('API3 object property level authorization', () => {
       const reg = await http(app).post(`${API}/auth/register`).send({ email, password: strongPassword(), name: 'Mallory' });
       expect(reg.status).toBe(202);
       await waitForMail(app, email, '/verify-email#token=');
-      expect((await prismaOf(app).user.findUniqueOrThrow({ where: { email } })).role).toBe(Role.USER);
+      expect((await prismaOf(app).user.findUniqueOrThrow({ where: { email } })).role).toBe(Role.user);
       const created = await http(app)
         .post(`${API}/posts`)
         .set(bearer(user.accessToken))
@@ -222,7 +222,7 @@ describe('API3 object property level authorization', () => {
         .set(bearer(user.accessToken))
         .send({ title: 'Changed title' });
       expect(patched.body).toMatchObject({ id: postId, authorId: user.id, title: 'Changed title' });
-      expect((await userRow()).role).toBe(Role.USER);
+      expect((await userRow()).role).toBe(Role.user);
     });
   });
 });

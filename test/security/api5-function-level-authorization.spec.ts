@@ -164,6 +164,13 @@ describe('API5 function level authorization', () => {
     const postOf = async (author: TestUser, isPublished: boolean) =>
       `/posts/${(await createPost(app, author, { title: 'Matrix post', isPublished })).id}`;
     const freshUser = async (sub: string) => `/admin/users/${(await createUser(app)).id}/${sub}`;
+    /** A fresh comment by `author` on a published post of the owner's. */
+    const commentOf = async (author: TestUser) => {
+      const post = await createPost(app, owner, { title: 'Matrix post', isPublished: true });
+      const res = await http(app).post(`${API}/posts/${post.id}/comments`).set(bearer(author.accessToken)).send({ content: 'Matrix comment' });
+      expect(res.status).toBe(201);
+      return `/comments/${res.body.id}`;
+    };
 
     const CASES: MatrixCase[] = [
       {
@@ -180,7 +187,7 @@ describe('API5 function level authorization', () => {
       },
       {
         permission: 'users:manage', method: 'patch', what: '/admin/users/:id/role',
-        arrange: () => freshUser('role'), body: { role: Role.USER }, allowed: status(200),
+        arrange: () => freshUser('role'), body: { role: Role.user }, allowed: status(200),
       },
       {
         permission: 'users:manage', method: 'delete', what: '/admin/users/:id/sessions',
@@ -191,7 +198,7 @@ describe('API5 function level authorization', () => {
         arrange: async () => `/users/${owner.id}`,
         allowed: (res) => {
           expect(res.status).toBe(200);
-          expect(res.body).toMatchObject({ id: owner.id, email: owner.email, role: Role.USER });
+          expect(res.body).toMatchObject({ id: owner.id, email: owner.email, role: Role.user });
         },
         denied: (res) => {
           expect(res.status).toBe(200);
@@ -229,6 +236,26 @@ describe('API5 function level authorization', () => {
       {
         permission: 'posts:delete:own', method: 'delete', what: 'own draft',
         arrange: (actor) => postOf(actor, false), allowed: status(204),
+      },
+      {
+        permission: 'comments:create', method: 'post', what: "a comment on another user's published post",
+        arrange: async () => `${await postOf(owner, true)}/comments`, body: { content: 'Hello' }, allowed: status(201),
+      },
+      {
+        permission: 'comments:update:own', method: 'patch', what: 'own comment',
+        arrange: (actor) => commentOf(actor), body: { content: 'Edited' }, allowed: status(200),
+      },
+      {
+        permission: 'comments:delete:own', method: 'delete', what: 'own comment',
+        arrange: (actor) => commentOf(actor), allowed: status(204),
+      },
+      {
+        permission: 'comments:update:any', method: 'patch', what: "another user's comment",
+        arrange: () => commentOf(owner), body: { content: 'Moderated' }, allowed: status(200),
+      },
+      {
+        permission: 'comments:delete:any', method: 'delete', what: "another user's comment on another user's post",
+        arrange: () => commentOf(owner), allowed: status(204),
       },
     ];
 
@@ -289,7 +316,7 @@ describe('API5 function level authorization', () => {
     let database: string;
     let serverUrl: string;
     let first: TestUser;
-    const adminCount = () => prismaOf(iso).user.count({ where: { role: Role.ADMIN } });
+    const adminCount = () => prismaOf(iso).user.count({ where: { role: Role.admin } });
     const changeRole = (actor: TestUser, target: TestUser, role: Role) =>
       http(iso).patch(`${API}/admin/users/${target.id}/role`).set(bearer(actor.accessToken)).send({ role });
 
@@ -307,24 +334,24 @@ describe('API5 function level authorization', () => {
     });
 
     it('AC-04 demoting one of two admins works; the last admin cannot be demoted (409)', async () => {
-      first = await createUser(iso, Role.ADMIN);
-      const second = await createUser(iso, Role.ADMIN);
+      first = await createUser(iso, Role.admin);
+      const second = await createUser(iso, Role.admin);
       expect(await adminCount()).toBe(2);
 
-      const demoted = await changeRole(first, second, Role.USER);
+      const demoted = await changeRole(first, second, Role.user);
       expect(demoted.status).toBe(200);
-      expect(demoted.body.role).toBe(Role.USER);
+      expect(demoted.body.role).toBe(Role.user);
 
-      const refused = await changeRole(first, first, Role.MODERATOR);
+      const refused = await changeRole(first, first, Role.moderator);
       expectError(refused, 409, 'The last admin cannot be demoted');
-      expect(await prismaOf(iso).user.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ role: Role.ADMIN });
+      expect(await prismaOf(iso).user.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ role: Role.admin });
       expect(await adminCount()).toBe(1);
     });
 
     it('AC-04 three admins demoting themselves at once: two succeed, one stays admin', async () => {
-      const admins = [first, await createUser(iso, Role.ADMIN), await createUser(iso, Role.ADMIN)];
+      const admins = [first, await createUser(iso, Role.admin), await createUser(iso, Role.admin)];
       expect(await adminCount()).toBe(3);
-      const results = await Promise.all(admins.map((a) => changeRole(a, a, Role.USER)));
+      const results = await Promise.all(admins.map((a) => changeRole(a, a, Role.user)));
       expect(results.map((r) => r.status).sort()).toEqual([200, 200, 409]);
       expect(await adminCount()).toBe(1);
     });

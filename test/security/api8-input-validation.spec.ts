@@ -1,3 +1,4 @@
+import { Role } from '../../src/generated/prisma/enums.js';
 import type { INestApplication } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
@@ -17,7 +18,7 @@ const SQL_INJECTIONS = [
   '%_%',
 ];
 const TABLES = ['users', 'posts', 'sessions', 'refresh_tokens', 'audit_events'];
-const POLLUTIONS = ['{"__proto__":{"role":"ADMIN"}}', '{"constructor":{"prototype":{"role":"ADMIN"}}}', '{"prototype":{"role":"ADMIN"}}'];
+const POLLUTIONS = ['{"__proto__":{"role":"admin"}}', '{"constructor":{"prototype":{"role":"admin"}}}', '{"prototype":{"role":"admin"}}'];
 const NON_JSON_BODIES: [type: string, body: string][] = [
   ['text/plain', '{"email":"a@example.com","password":"x"}'],
   ['application/x-www-form-urlencoded', 'email=a%40example.com&password=x&title=t&content=c'],
@@ -144,10 +145,10 @@ describe('API8 input validation and injection', () => {
 
       const registration = validRegistration();
       await registerVerified(app(), registration.email, registration.password, registration.name);
-      expect((await prismaOf(app()).user.findUniqueOrThrow({ where: { email: registration.email } })).role).toBe('USER');
+      expect((await prismaOf(app()).user.findUniqueOrThrow({ where: { email: registration.email } })).role).toBe('user');
       const { accessToken } = await login(app(), registration.email, registration.password);
       const me = await http(app()).get(`${API}/users/me`).set(bearer(accessToken));
-      expect(me.body.role).toBe('USER');
+      expect(me.body.role).toBe('user');
     });
   });
 
@@ -298,7 +299,7 @@ describe('API8 input validation and injection', () => {
     });
 
     it('audit-log dates outside what PostgreSQL holds are a 400', async () => {
-      const admin = await createUser(app(), 'ADMIN');
+      const admin = await createUser(app(), Role.admin);
       for (const query of ['to=-271821-04-20T00:00:00.000Z', 'from=%2B275760-09-13T00:00:00.000Z']) {
         const res = await http(app()).get(`${API}/admin/audit-events?${query}`).set(bearer(admin.accessToken));
         expect(res.status).toBe(400);

@@ -61,12 +61,12 @@ export async function registerVerified(app: INestApplication, email: string, pas
 }
 
 /** Registers and verifies through the API, sets the role in the database when not `USER`, and logs in. */
-export async function createUser(app: INestApplication, role: Role = Role.USER): Promise<TestUser> {
+export async function createUser(app: INestApplication, role: Role = Role.user): Promise<TestUser> {
   const email = uniqueEmail(role.toLowerCase());
   const password = strongPassword();
   const name = `Test ${role}`;
   const id = await registerVerified(app, email, password, name);
-  if (role !== Role.USER) {
+  if (role !== Role.user) {
     await app.get(PrismaService).user.update({ where: { id }, data: { role } });
   }
   const tokens = await login(app, email, password);

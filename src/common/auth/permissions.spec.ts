@@ -12,6 +12,11 @@ const CONTRACT_TABLE: Record<Permission, [user: boolean, moderator: boolean, adm
   'posts:read:any': [false, true, true],
   'posts:delete:any': [false, true, true],
   'posts:update:any': [false, false, true],
+  'comments:create': [true, true, true],
+  'comments:update:own': [true, true, true],
+  'comments:delete:own': [true, true, true],
+  'comments:delete:any': [false, true, true],
+  'comments:update:any': [false, false, true],
   'users:read:any': [false, false, true],
   'users:manage': [false, false, true],
   'audit:read': [false, false, true],
@@ -24,11 +29,11 @@ describe('permission table', () => {
 
   it.each(PERMISSIONS)('%s matches docs/API.md for every role', (permission) => {
     const [user, moderator, admin] = CONTRACT_TABLE[permission];
-    expect([Role.USER, Role.MODERATOR, Role.ADMIN].map((r) => hasPermission(r, permission))).toEqual([user, moderator, admin]);
+    expect([Role.user, Role.moderator, Role.admin].map((r) => hasPermission(r, permission))).toEqual([user, moderator, admin]);
   });
 
   it('grants nothing to an unknown role', () => {
     expect(hasPermission('ROOT' as Role, 'posts:create')).toBe(false);
-    expect(Object.keys(ROLE_PERMISSIONS).sort()).toEqual(['ADMIN', 'MODERATOR', 'USER']);
+    expect(Object.keys(ROLE_PERMISSIONS).sort()).toEqual(['admin', 'moderator', 'user']);
   });
 });

@@ -13,6 +13,11 @@ export const PERMISSIONS = [
   'posts:read:any',
   'posts:delete:any',
   'posts:update:any',
+  'comments:create',
+  'comments:update:own',
+  'comments:delete:own',
+  'comments:delete:any',
+  'comments:update:any',
   'users:read:any',
   'users:manage',
   'audit:read',
@@ -26,14 +31,17 @@ const USER: Permission[] = [
   'posts:delete:own',
   'posts:read:published',
   'posts:read:own',
+  'comments:create',
+  'comments:update:own',
+  'comments:delete:own',
 ];
-const MODERATOR: Permission[] = [...USER, 'posts:read:any', 'posts:delete:any'];
-const ADMIN: Permission[] = [...MODERATOR, 'posts:update:any', 'users:read:any', 'users:manage', 'audit:read'];
+const MODERATOR: Permission[] = [...USER, 'posts:read:any', 'posts:delete:any', 'comments:delete:any'];
+const ADMIN: Permission[] = [...MODERATOR, 'posts:update:any', 'comments:update:any', 'users:read:any', 'users:manage', 'audit:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  [Role.USER]: new Set(USER),
-  [Role.MODERATOR]: new Set(MODERATOR),
-  [Role.ADMIN]: new Set(ADMIN),
+  [Role.user]: new Set(USER),
+  [Role.moderator]: new Set(MODERATOR),
+  [Role.admin]: new Set(ADMIN),
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {

@@ -24,12 +24,13 @@ export class AccountExportRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async read(userId: string) {
-    const [profile, { posts, postsCut }, sessions, apiKeys, linkedIdentities, auditEvents] = await Promise.all([
+    const [profile, { posts, postsCut }, comments, sessions, apiKeys, linkedIdentities, auditEvents] = await Promise.all([
       this.prisma.user.findUnique({
         where: { id: userId },
         select: { id: true, email: true, name: true, role: true, plan: true, emailVerifiedAt: true, disabledAt: true, mfaEnabled: true, createdAt: true },
       }),
       this.posts(userId),
+      this.prisma.comment.findMany({ where: { authorId: userId }, select: { id: true, postId: true, content: true, createdAt: true, updatedAt: true }, ...newestFirst }),
       this.prisma.session.findMany({
         where: { userId },
         select: { id: true, userAgent: true, ip: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true, revokedReason: true },
@@ -51,8 +52,8 @@ export class AccountExportRepository {
         ...newestFirst,
       }),
     ]);
-    const truncated = postsCut || [sessions, apiKeys, linkedIdentities, auditEvents].some((list) => list.length >= EXPORT_MAX_ITEMS);
-    return { profile, posts, sessions, apiKeys, linkedIdentities, auditEvents, truncated };
+    const truncated = postsCut || [comments, sessions, apiKeys, linkedIdentities, auditEvents].some((list) => list.length >= EXPORT_MAX_ITEMS);
+    return { profile, posts, comments, sessions, apiKeys, linkedIdentities, auditEvents, truncated };
   }
 
   /** The author's posts, newest first, in batches, until EXPORT_MAX_POST_CHARS of text. */

@@ -84,6 +84,7 @@ export class AccountService implements OnModuleInit {
         createdAt: profile.createdAt.toISOString(),
       },
       posts: data.posts.map((p) => ({ ...p, createdAt: iso(p.createdAt), updatedAt: iso(p.updatedAt) })),
+      comments: data.comments.map((c) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) })),
       sessions: data.sessions.map((s) => ({ ...s, createdAt: iso(s.createdAt), lastUsedAt: iso(s.lastUsedAt), expiresAt: iso(s.expiresAt), revokedAt: iso(s.revokedAt) })),
       apiKeys: data.apiKeys.map((k) => ({ ...k, createdAt: iso(k.createdAt), expiresAt: iso(k.expiresAt), revokedAt: iso(k.revokedAt), lastUsedAt: iso(k.lastUsedAt) })),
       linkedIdentities: data.linkedIdentities.map((i) => ({ ...i, createdAt: iso(i.createdAt) })),

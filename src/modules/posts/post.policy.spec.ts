@@ -4,10 +4,10 @@ import type { AuthUser } from '../../common/auth/auth-user.js';
 import { PostPolicy } from './post.policy.js';
 
 const user = (id: string, role: Role): AuthUser => ({ id, role, plan: Plan.DEFAULT, sessionId: 's', tokenId: 't', authenticatedAt: null });
-const alice = user('alice', Role.USER);
-const bob = user('bob', Role.USER);
-const mod = user('mod', Role.MODERATOR);
-const admin = user('admin', Role.ADMIN);
+const alice = user('alice', Role.user);
+const bob = user('bob', Role.user);
+const mod = user('mod', Role.moderator);
+const admin = user('admin', Role.admin);
 const draft = { authorId: 'alice', isPublished: false };
 const published = { authorId: 'alice', isPublished: true };
 

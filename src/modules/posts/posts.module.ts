@@ -6,5 +6,6 @@ import { PostsService } from './posts.service.js';
 @Module({
   controllers: [PostsController],
   providers: [PostsRepository, PostsService],
+  exports: [PostsService],
 })
 export class PostsModule {}

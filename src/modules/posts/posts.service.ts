@@ -31,9 +31,17 @@ export class PostsService {
   }
 
   async findOne(user: AuthUser, id: string): Promise<PostResponseDto> {
+    return toPostResponse(await this.readable(user, id));
+  }
+
+  /**
+   * The post if the caller may read it, answering exactly as GET /posts/:id does otherwise (404,
+   * or 403 for someone else's draft). What hangs off a post (its comments) asks here first.
+   */
+  async readable(user: AuthUser, id: string): Promise<PostRow> {
     const post = await this.load(id);
     if (!PostPolicy.canRead(user, post)) throw new ForbiddenError();
-    return toPostResponse(post);
+    return post;
   }
 
   /**

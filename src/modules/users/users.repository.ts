@@ -28,7 +28,7 @@ const PROFILE_COLUMNS = Prisma.sql`id, email, name, role::text AS role, plan::te
   disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** An admin who is not disabled: the ones who can still manage the system. */
-const ACTIVE_ADMIN = { role: Role.ADMIN, disabledAt: null } as const satisfies Prisma.UserWhereInput;
+const ACTIVE_ADMIN = { role: Role.admin, disabledAt: null } as const satisfies Prisma.UserWhereInput;
 
 @Injectable()
 export class UsersRepository {
@@ -101,7 +101,7 @@ export class UsersRepository {
     return this.underAdminLock(actorId, managerRoles, async (tx) => {
       const user = await tx.user.findUnique({ where: { id }, select: { role: true, disabledAt: true } });
       if (!user) return 'not-found';
-      if (user.role === Role.ADMIN && !user.disabledAt && role !== Role.ADMIN && (await tx.user.count({ where: ACTIVE_ADMIN })) <= 1) return 'last-admin';
+      if (user.role === Role.admin && !user.disabledAt && role !== Role.admin && (await tx.user.count({ where: ACTIVE_ADMIN })) <= 1) return 'last-admin';
       await tx.user.update({ where: { id }, data: { role }, select: { id: true } });
       await revokeSessions(tx, id, 'role-changed');
       return 'changed';
@@ -122,7 +122,7 @@ export class UsersRepository {
         await tx.user.updateMany({ where: { id, disabledAt: { not: null } }, data: { disabledAt: null } });
         return 'changed';
       }
-      if (user.role === Role.ADMIN && !user.disabledAt && (await tx.user.count({ where: ACTIVE_ADMIN })) <= 1) return 'last-admin';
+      if (user.role === Role.admin && !user.disabledAt && (await tx.user.count({ where: ACTIVE_ADMIN })) <= 1) return 'last-admin';
       await tx.user.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date() } });
       await revokeSessions(tx, id, 'account-disabled');
       await tx.apiKey.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
@@ -141,7 +141,7 @@ export class UsersRepository {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_CHANGE_LOCK})`;
       const user = await tx.user.findUnique({ where: { id }, select: { role: true, disabledAt: true } });
       if (!user) return 'not-found';
-      if (user.role === Role.ADMIN && !user.disabledAt && (await tx.user.count({ where: ACTIVE_ADMIN })) <= 1) return 'last-admin';
+      if (user.role === Role.admin && !user.disabledAt && (await tx.user.count({ where: ACTIVE_ADMIN })) <= 1) return 'last-admin';
       await tx.user.delete({ where: { id }, select: { id: true } });
       return 'deleted';
     });

@@ -30,8 +30,20 @@ export function wrongCode(secret: string): string {
 
 export type MfaEnrollment = { secret: string; otpauthUrl: string; recoveryCodes: string[] };
 
+/**
+ * Waits until the current 30-second step has at least `marginSeconds` left (and has run for as
+ * long), so a code computed now is judged in the same step by the server.
+ */
+export async function awayFromStepEdge(marginSeconds = 3): Promise<void> {
+  const intoStep = (Date.now() / 1000) % STEP_SECONDS;
+  if (intoStep >= marginSeconds && intoStep <= STEP_SECONDS - marginSeconds) return;
+  const wait = intoStep < marginSeconds ? marginSeconds - intoStep : STEP_SECONDS - intoStep + marginSeconds;
+  await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait * 1000)));
+}
+
 /** setup + enable (with the previous step's code, so the current and next steps stay unused). */
 export async function enableMfa(app: INestApplication, user: TestUser): Promise<MfaEnrollment> {
+  await awayFromStepEdge();
   const setup = await request(app.getHttpServer()).post(`${API}/auth/mfa/setup`).set(bearer(user.accessToken));
   expect(setup.status).toBe(200);
   const otpauthUrl = setup.body.otpauthUrl as string;
@@ -72,8 +84,8 @@ export function decodeJwt(token: string): { header: jwt.JwtHeader; payload: Json
 /** Signs `payload` as is (iat and exp included) with `header`, RS256. */
 export const signJwt = (header: jwt.JwtHeader, payload: Json, key: KeyObject) => jwt.sign(payload, key, { algorithm: 'RS256', header });
 
-export type ApiKeyScope = 'posts:read' | 'posts:write' | 'profile:read';
-export const ALL_SCOPES: ApiKeyScope[] = ['posts:read', 'posts:write', 'profile:read'];
+export type ApiKeyScope = 'posts:read' | 'posts:write' | 'comments:write' | 'profile:read';
+export const ALL_SCOPES: ApiKeyScope[] = ['posts:read', 'posts:write', 'comments:write', 'profile:read'];
 
 export type CreatedApiKey = { id: string; key: string; prefix: string; scopes: string[]; lastUsedAt: string | null };
 

@@ -31,6 +31,9 @@ export class AccountExportDto {
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Every post, drafts included' })
   posts!: Record<string, unknown>[];
 
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Every comment the user wrote, on any post' })
+  comments!: Record<string, unknown>[];
+
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Sessions, ended ones included (no token or hash)' })
   sessions!: Record<string, unknown>[];
 

@@ -12,7 +12,7 @@ import type { Captured } from './response-oracle.js';
 /** A user with something of everything: a published post, a session, an API key. */
 export type Actor = TestUser & { postId: string; sessionId: string; apiKeyId: string; apiKey: string; apiKeyPrefix: string };
 
-async function recruit(app: INestApplication, role: Role = Role.USER): Promise<Actor> {
+async function recruit(app: INestApplication, role: Role = Role.user): Promise<Actor> {
   const user = await createUser(app, role);
   const post = await createPost(app, user, { title: `Post of ${user.email}`, isPublished: true });
   const key = await createApiKey(app, user);
@@ -58,7 +58,7 @@ export class Cast {
   static async assemble(app: INestApplication): Promise<Cast> {
     const victim = await recruit(app);
     const draft = await createPost(app, victim, { title: 'The victim draft', isPublished: false });
-    return new Cast(app, { ...victim, draftId: draft.id }, await recruit(app), await createUser(app, Role.ADMIN), await recruit(app));
+    return new Cast(app, { ...victim, draftId: draft.id }, await recruit(app), await createUser(app, Role.admin), await recruit(app));
   }
 
   readonly resolve = (name: RefName): string => {
@@ -122,7 +122,7 @@ export class Cast {
     if ((await this.app.get(PrismaService).user.count({ where: { id: this.attacker.id } })) === 0) return this.replaceAttacker();
     const { credentialsChangedAt, disabledAt } = await this.app.get(PrismaService).user.findUniqueOrThrow({ where: { id: this.attacker.id } });
     if (disabledAt) return this.replaceAttacker();
-    const signedIn = { id: this.attacker.id, role: Role.USER, credentialsChangedAt };
+    const signedIn = { id: this.attacker.id, role: Role.user, credentialsChangedAt };
     const tokens = await this.app.get(TokenIssuerService).startSession(signedIn, { ip: '127.0.0.1', userAgent: 'fuzz housekeeping', requestId: null });
     this.housekeeping.relogins++;
     Object.assign(this.attacker, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, sessionId: String(decodeJwt(tokens.accessToken).payload.sid) });

@@ -33,7 +33,7 @@ export class ForgedTokens {
 
   private forge(kind: 'alg-none' | 'hs256-public-key' | 'tampered' | 'expired', wallet: Wallet): string {
     const { header, payload } = decodeJwt(wallet.attackerAccessToken);
-    const escalated = { ...payload, sub: wallet.victimId, role: 'ADMIN' };
+    const escalated = { ...payload, sub: wallet.victimId, role: 'admin' };
     const [, , signature] = wallet.attackerAccessToken.split('.');
     switch (kind) {
       case 'alg-none':

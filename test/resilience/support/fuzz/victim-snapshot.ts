@@ -31,7 +31,7 @@ export function snapshotDiff(before: Record<string, unknown>, after: Record<stri
 /** Users holding a role or a plan above the default, other than those the run made so. */
 export async function privilegedUsers(prisma: PrismaService, exclude: string[]): Promise<string[]> {
   const rows = await prisma.user.findMany({
-    where: { id: { notIn: exclude }, OR: [{ role: { not: 'USER' } }, { plan: { not: 'DEFAULT' } }] },
+    where: { id: { notIn: exclude }, OR: [{ role: { not: 'user' } }, { plan: { not: 'DEFAULT' } }] },
     select: { id: true, role: true, plan: true },
     orderBy: { id: 'asc' },
   });

@@ -20,13 +20,13 @@ async function database(): Promise<{ url: string; embedded?: RunningPostgres }> 
 }
 
 async function main(): Promise<void> {
-  process.env.NODE_ENV ??= 'development';
+  process.env.NODE_ENV ||= 'development';
   if (process.env.NODE_ENV === 'production') throw new Error('npm run dev is for development; use npm run start:prod');
   const db = await database();
   process.env.DATABASE_URL = db.url;
   migrateDeploy(db.url);
-  process.env.JWT_PRIVATE_KEY_FILE ??= ensureSigningKey(resolve(DATA, 'keys'));
-  process.env.MFA_ENCRYPTION_KEYS ??= ensureMfaKey(resolve(DATA, 'keys'));
+  process.env.JWT_PRIVATE_KEY_FILE ||= ensureSigningKey(resolve(DATA, 'keys'));
+  process.env.MFA_ENCRYPTION_KEYS ||= ensureMfaKey(resolve(DATA, 'keys'));
 
   const credentialsFile = resolve(DATA, 'demo-credentials.json');
   const created = await seedDemoUsers(db.url, credentialsFile);

@@ -12,7 +12,7 @@ export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-spac
  * And their environment: glibc hands buffers over 128 kB (argon2's 19 MiB) back to the system
  * when freed, instead of keeping one per libuv thread (about 80 MB more after a login storm).
  */
-export const PRODUCTION_NODE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+export const PRODUCTION_NODE_ENV = { NODE_ENV: 'production', MALLOC_MMAP_THRESHOLD_: '131072' };
 
 export type RunningApp = {
   url: string;

@@ -69,6 +69,11 @@ describe('docker-compose.yml', () => {
     expect(api.environment?.NODE_ENV).toBe('production');
   });
 
+  it('needs nothing but POSTGRES_PASSWORD on the default path: no other required variable (Compose checks every service)', () => {
+    const required = [...readFileSync('docker-compose.yml', 'utf8').matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]);
+    expect([...new Set(required)]).toEqual(['POSTGRES_PASSWORD']);
+  });
+
   it('takes secrets from the environment or mounted secrets, never literals, and binds to loopback', () => {
     for (const [name, value] of Object.entries(api.environment ?? {})) {
       if (/SECRET|PASSWORD|TOKEN|KEYS|SMTP_URL|DATABASE_URL/.test(name)) expect(String(value)).toMatch(/\$\{/);

@@ -45,6 +45,13 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
   });
 
+  it('reports every bad setting in one message, across concerns', () => {
+    const problems = problemsOf({ ...base, PORT: 'eighty', JWT_PRIVATE_KEY_FILE: weakKey, MFA_ENCRYPTION_KEYS: 'k1:short', REQUIRE_EMAIL_VERIFICATION: 'maybe' });
+    for (const variable of ['PORT', 'JWT_PRIVATE_KEY_FILE', 'MFA_ENCRYPTION_KEYS', 'REQUIRE_EMAIL_VERIFICATION']) {
+      expect(problems.some((p) => p.startsWith(variable))).toBe(true);
+    }
+  });
+
   it('refuses a signing key under 2048 bits or unreadable', () => {
     expect(problemsOf({ ...base, JWT_PRIVATE_KEY_FILE: weakKey })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY_FILE: .*2048/)]);
     expect(problemsOf({ ...base, JWT_PRIVATE_KEY_FILE: join(dir, 'missing.pem') })).toEqual([

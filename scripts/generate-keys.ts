@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -35,9 +35,38 @@ export function ensureMfaKey(dir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-// `npm run keys:generate -- <dir>`: the keys of a real deployment (keep them out of git).
+/** The uid of the `node` user the production image runs as (Dockerfile: `USER node`). */
+export const CONTAINER_UID = 1000;
+
+export type KeysReport = { lines: string[]; envFile: string };
+
+/**
+ * `npm run keys:generate -- [dir]`: the keys of a real deployment, kept out of git. Says what it
+ * created and what it reused, and writes the values to `.env.production` (git-ignored, mode 600)
+ * ready for `docker compose --env-file .env.production --profile prod up`, rather than printing
+ * a secret to the terminal.
+ */
+export function generateKeys(dir: string, envFile: string, uid = process.getuid?.()): KeysReport {
+  const hadSigning = existsSync(join(dir, PRIVATE_KEY_FILE));
+  const hadMfa = existsSync(join(dir, MFA_KEY_FILE));
+  const signing = ensureSigningKey(dir);
+  const mfa = ensureMfaKey(dir);
+  writeFileSync(envFile, `# Written by npm run keys:generate. Never commit this file.\nJWT_PRIVATE_KEY_FILE=${signing}\nMFA_ENCRYPTION_KEYS=${mfa}\n`, { mode: 0o600 });
+  chmodSync(envFile, 0o600);
+  const lines = [
+    `${hadSigning ? 'reused' : 'created'} the signing key ${signing} (RSA 3072, mode 600; its public half beside it)`,
+    `${hadMfa ? 'reused' : 'created'} the MFA encryption key ${join(dir, MFA_KEY_FILE)} (AES-256, mode 600)`,
+    `wrote ${envFile} (mode 600, git-ignored): JWT_PRIVATE_KEY_FILE and MFA_ENCRYPTION_KEYS, ready for --env-file`,
+  ];
+  if (uid !== undefined && uid !== CONTAINER_UID) {
+    lines.push(
+      `note: the image runs as uid ${CONTAINER_UID} (node) and the key is readable by its owner only (uid ${uid}): for docker compose, run \`sudo chown ${CONTAINER_UID} ${signing}\` (it stays unreadable to anyone else)`,
+    );
+  }
+  return { lines, envFile };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const dir = resolve(process.argv[2] ?? '.data/keys');
-  process.stdout.write(`JWT_PRIVATE_KEY_FILE=${ensureSigningKey(dir)}\nMFA_ENCRYPTION_KEYS=<the line in ${join(dir, MFA_KEY_FILE)}>\n`);
-  ensureMfaKey(dir);
+  const report = generateKeys(resolve(process.argv[2] ?? '.data/keys'), resolve('.env.production'));
+  process.stdout.write(`${report.lines.join('\n')}\n`);
 }

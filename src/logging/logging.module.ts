@@ -22,9 +22,18 @@ export const REDACTED_PATHS = [
 
 type LoggedRequest = IncomingMessage & { user?: { id?: string } };
 
-/** pino-http options, writing to LOG_FILE when set (synchronously: no line lost on exit). */
-function withDestination(file: string | undefined, options: Options): Options | [Options, DestinationStream] {
-  return file ? [options, pino.destination({ dest: file, sync: true, mkdir: true })] : options;
+/**
+ * pino-http options, writing to LOG_FILE when set (synchronously: no line lost on exit). In
+ * development, on a terminal, lines are made readable by pino-pretty (a dev dependency); JSON
+ * everywhere else, for log shippers and the tests that read the log.
+ */
+function withDestination(config: AppConfig, options: Options): Options | [Options, DestinationStream] {
+  const file = config.app.logFile;
+  if (file) return [options, pino.destination({ dest: file, sync: true, mkdir: true })];
+  if (config.app.env === 'development' && process.stdout.isTTY) {
+    return { ...options, transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } };
+  }
+  return options;
 }
 
 @Module({
@@ -32,7 +41,7 @@ function withDestination(file: string | undefined, options: Options): Options | 
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: withDestination(config.app.logFile, {
+        pinoHttp: withDestination(config, {
           level: config.app.logLevel,
           genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
           customProps: (req: IncomingMessage) => ({ userId: (req as LoggedRequest).user?.id }),

@@ -28,6 +28,8 @@ export const common = {
 };
 
 export default {
+  // A global option (Jest ignores it inside a project): the e2e and security tests boot apps and hash passwords.
+  testTimeout: 30000,
   projects: [
     {
       ...common,
@@ -40,7 +42,6 @@ export default {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/security/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.cjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.cjs',
-      testTimeout: 30000,
     },
   ],
 };

@@ -31,17 +31,24 @@ export function wrongCode(secret: string): string {
 export type MfaEnrollment = { secret: string; otpauthUrl: string; recoveryCodes: string[] };
 
 /**
- * setup + enable with the previous step's code, so the current and next steps stay unused; in
- * the last seconds of a step, with the current one instead (the server may judge it in the next
- * step, where the previous step's code would be two steps old), which leaves the next two unused.
+ * Waits until the current 30-second step has at least `marginSeconds` left (and has run for as
+ * long), so a code computed now is judged in the same step by the server.
  */
+export async function awayFromStepEdge(marginSeconds = 3): Promise<void> {
+  const intoStep = (Date.now() / 1000) % STEP_SECONDS;
+  if (intoStep >= marginSeconds && intoStep <= STEP_SECONDS - marginSeconds) return;
+  const wait = intoStep < marginSeconds ? marginSeconds - intoStep : STEP_SECONDS - intoStep + marginSeconds;
+  await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait * 1000)));
+}
+
+/** setup + enable (with the previous step's code, so the current and next steps stay unused). */
 export async function enableMfa(app: INestApplication, user: TestUser): Promise<MfaEnrollment> {
+  await awayFromStepEdge();
   const setup = await request(app.getHttpServer()).post(`${API}/auth/mfa/setup`).set(bearer(user.accessToken));
   expect(setup.status).toBe(200);
   const otpauthUrl = setup.body.otpauthUrl as string;
   const secret = secretOf(otpauthUrl);
-  const nearStepEnd = (Date.now() / 1000) % STEP_SECONDS > STEP_SECONDS - 3;
-  const enable = await request(app.getHttpServer()).post(`${API}/auth/mfa/enable`).set(bearer(user.accessToken)).send({ code: totp(secret, nearStepEnd ? 0 : -1) });
+  const enable = await request(app.getHttpServer()).post(`${API}/auth/mfa/enable`).set(bearer(user.accessToken)).send({ code: totp(secret, -1) });
   expect(enable.status).toBe(200);
   return { secret, otpauthUrl, recoveryCodes: enable.body.recoveryCodes as string[] };
 }

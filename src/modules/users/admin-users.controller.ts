@@ -35,7 +35,7 @@ export class AdminUsersController {
   @ApiOperation({
     summary: "Change a user's role (admin)",
     description:
-      'Needs `users:manage` (admins). Sets the role (`user`, `moderator`, `admin`); takes effect on the next request of the user; audited. Refuses callers without the permission and API keys (403), an unknown user (404 `User not found`) and demoting the last admin (409).',
+      "Needs `users:manage` (admins). Sets the role (`user`, `moderator`, `admin`) and ends the user's sessions; the caller's right is re-checked under a lock; audited. Refuses callers without the permission and API keys (403), an unknown user (404 `User not found`) and demoting the last admin (409).",
   })
   @Authenticated({ permissions: ['users:manage'] })
   @ApiOkResponse({ type: UserProfileDto })
@@ -53,7 +53,7 @@ export class AdminUsersController {
   @ApiOperation({
     summary: 'Enable or disable a user (admin)',
     description:
-      'Needs `users:manage` (admins). `disabled` stops every session and API key of the user at once, on every instance; audited. Refuses callers without the permission and API keys (403), an unknown user (404), and disabling oneself or the last admin (409).',
+      'Needs `users:manage` (admins). `disabled` revokes every session and API key of the user at once, on every instance; `active` restores sign-in, not the revoked keys; audited. Refuses callers without the permission and API keys (403), an unknown user (404), and disabling oneself or the last admin (409).',
   })
   @Authenticated({ permissions: ['users:manage'] })
   @ApiOkResponse({ type: UserProfileDto, description: 'disabled: every session and API key of the user stops at once, on every instance' })

@@ -1,8 +1,9 @@
 /**
  * `npm run test:docs`: opens the Swagger UI of the production build in headless Chromium
  * (Debian's package, installed here when absent; driven by playwright-core, which downloads
- * nothing) and fails unless the operations render with no CSP violation and no console error.
- * This proves the docs page's own Content-Security-Policy lets it work.
+ * nothing) and fails unless the operations render with no CSP violation and no console error,
+ * each with its summary, and an opened operation shows its description and per-status error
+ * examples. This proves the docs page's own Content-Security-Policy lets it work.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -44,6 +45,15 @@ async function main(): Promise<void> {
     const operations = await page.locator('.opblock').count();
     say(`Swagger UI rendered ${operations} operations`);
     if (operations < 20) problems.push(`only ${operations} operations rendered`);
+    const summaries = (await page.locator('.opblock .opblock-summary-description').allInnerTexts()).filter((text) => text.trim() !== '');
+    say(`${summaries.length} of ${operations} operations show a summary`);
+    if (summaries.length !== operations) problems.push(`${operations - summaries.length} operations render no summary`);
+    const createPost = page.locator('.opblock', { hasText: 'Create a post' }).first();
+    await createPost.locator('.opblock-summary').first().click();
+    await createPost.locator('.opblock-description-wrapper').first().waitFor({ timeout: 10_000 });
+    const opened = await createPost.innerText();
+    if (!opened.includes('The caller is always the author')) problems.push('the opened operation does not show its description');
+    if (!opened.includes('Authentication required') || !opened.includes('retryAfter')) problems.push('the opened operation does not show the 401 and 429 examples');
   } finally {
     await browser.close();
     await app.stop();

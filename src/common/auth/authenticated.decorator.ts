@@ -19,7 +19,10 @@ export function Authenticated(options: { permissions?: Permission[]; apiKeyScope
   const { permissions = [], apiKeyScope, recentAuthentication } = options;
   return applyDecorators(
     setRouteAuth({ kind: 'authenticated', permissions, apiKeyScope, recentAuthentication }),
-    ApiBearerAuth(),
+    // One bearer scheme for every signed-in route; the requirement lists the permissions the
+    // caller's role needs (as role names), so admin routes differ from the others without a
+    // second scheme to paste the same token into.
+    permissions.length > 0 ? ApiSecurity('bearer', permissions) : ApiBearerAuth(),
     ...(apiKeyScope ? [ApiSecurity('api-key', [apiKeyScope])] : []),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing, invalid or expired credentials' }),
     ...(permissions.length > 0 || recentAuthentication

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
@@ -16,6 +16,11 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Create an API key',
+    description:
+      'Signed in within 10 minutes, or with the password in the body; an API key can never create keys. Answers the key once, in this response only, with its scopes and expiry. Refuses an invalid scope or expiry (400), a wrong password (401 `Invalid password`), a stale sign-in without password or an API key (403), too many active keys (409) and too many attempts (429).',
+  })
   @Authenticated({ recentAuthentication: true })
   @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key is in this response only' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Too many active keys' })
@@ -24,6 +29,11 @@ export class ApiKeysController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'List your API keys',
+    description:
+      'Signed in (access token). Answers the keys of the user with name, scopes, prefix and dates, never the key itself. Refuses API keys (403).',
+  })
   @Authenticated()
   @ApiOkResponse({ type: [ApiKeyDto] })
   list(@CurrentUser() user: AuthUser): Promise<ApiKeyDto[]> {
@@ -31,6 +41,11 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description:
+      'Signed in (access token). Revokes the key at once. Refuses a key that does not exist or belongs to another user with the same answer (404 `API key not found`), and API keys (403).',
+  })
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Revoked at once' })

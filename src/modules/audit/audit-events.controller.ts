@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Paginated } from '../../common/pagination/paginated.js';
 import { Authenticated } from '../../common/auth/authenticated.decorator.js';
 import { AuditService } from './audit.service.js';
@@ -12,6 +12,11 @@ export class AuditEventsController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'List audit events (admin)',
+    description:
+      'Needs `audit:read` (admins). Answers the security trail newest first, filtered by type, user and time range, paginated with `X-Total-Count`. Read-only. Refuses unknown query parameters (400), callers without the permission and API keys (403).',
+  })
   @Authenticated({ permissions: ['audit:read'] })
   @ApiOkResponse({
     type: [AuditEventDto],

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiExtraModels, ApiForbiddenResponse, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiExtraModels, ApiForbiddenResponse, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../common/auth/public.decorator.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
@@ -26,6 +26,11 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @ApiOperation({
+    summary: 'Register an account',
+    description:
+      'Public. Creates an unverified account and mails a verification link; a taken address gets a notice to its owner instead. The answer is the same 202 for every address, so it reveals no account. Refuses an invalid body or unknown field (400) and too many registrations from one address (429).',
+  })
   @Public()
   @Throttle({ register: FROM_CONFIG })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
@@ -39,6 +44,11 @@ export class AuthController {
   }
 
   @Post('login')
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Public. Answers the token pair and sets the `__Host-refresh_token` cookie, or, when MFA is on, an MFA challenge to complete at `POST /auth/mfa/verify`. Refuses wrong credentials (401 `Invalid credentials`, the same for an unknown address), an unverified address after the right password (403 `Email not verified`), too many failed logins (429) and too many password hashes queued (503).',
+  })
   @Public()
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many failed logins from this address' })
   @HttpCode(HttpStatus.OK)
@@ -54,6 +64,11 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @ApiOperation({
+    summary: 'Rotate the refresh token',
+    description:
+      'Public: send the refresh token in the body, or the cookie (then a CSRF check applies). Answers a new token pair; the old refresh token stops working, and reusing it ends the session. Refuses an invalid, expired or reused token (401 `Invalid refresh token`), a cookie request failing the CSRF check (403/415) and too many refreshes (429).',
+  })
   @Public()
   @Throttle({ refresh: FROM_CONFIG })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
@@ -67,6 +82,11 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiOperation({
+    summary: 'Sign out of this session',
+    description:
+      'Signed in (access token). Ends the current session: its refresh and access tokens stop working, and the refresh cookie is cleared. Refuses a missing or invalid token (401) and API keys (403).',
+  })
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   @UseInterceptors(ClearRefreshCookieInterceptor)
@@ -76,6 +96,11 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @ApiOperation({
+    summary: 'Sign out everywhere',
+    description:
+      'Signed in (access token). Ends every session of the user and revokes every API key of the user; clears the refresh cookie. Refuses a missing or invalid token (401) and API keys (403).',
+  })
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   @UseInterceptors(ClearRefreshCookieInterceptor)

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
@@ -15,6 +15,11 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'List your active sessions',
+    description:
+      'Signed in (access token). Answers the active sessions of the user (user agent, address, dates), marking the current one. Refuses API keys (403).',
+  })
   @Authenticated()
   @ApiOkResponse({ type: [SessionDto] })
   list(@CurrentUser() user: AuthUser): Promise<SessionDto[]> {
@@ -22,6 +27,11 @@ export class SessionsController {
   }
 
   @Delete(':id')
+  @ApiOperation({
+    summary: 'End one of your sessions',
+    description:
+      'Signed in (access token). Ends the session at once. Refuses a session that does not exist or belongs to another user with the same answer (404 `Session not found`), and API keys (403).',
+  })
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Session ended' })
@@ -38,6 +48,11 @@ export class AdminSessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Delete(':id/sessions')
+  @ApiOperation({
+    summary: 'End every session of a user (admin)',
+    description:
+      'Needs `users:manage` (admins). Ends every session of the user at once, e.g. for a compromised account; the action is audited. Refuses callers without the permission and API keys (403).',
+  })
   @Authenticated({ permissions: ['users:manage'] })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Every session of the user ended' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../../common/auth/auth-user.js';
 import { Authenticated } from '../../common/auth/authenticated.decorator.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
@@ -19,6 +19,11 @@ export class CommentsController {
   constructor(private readonly comments: CommentsService) {}
 
   @Post('posts/:postId/comments')
+  @ApiOperation({
+    summary: 'Comment on a post',
+    description:
+      'Needs `comments:create` and the right to read the post; API keys with `comments:write`. The caller is the author. Refuses an invalid body (400), a draft the caller may not read (403) and an unknown post (404 `Post not found`).',
+  })
   @Authenticated({ permissions: ['comments:create'], apiKeyScope: 'comments:write' })
   @ApiCreatedResponse({ type: CommentResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such post (403 when it is a draft you may not read)' })
@@ -27,6 +32,11 @@ export class CommentsController {
   }
 
   @Get('posts/:postId/comments')
+  @ApiOperation({
+    summary: 'List the comments of a post',
+    description:
+      'Needs the right to read the post; API keys with `posts:read`. Answers the comments oldest first, paginated with `X-Total-Count`. Refuses bad query parameters (400), a draft the caller may not read (403) and an unknown post (404).',
+  })
   @Authenticated({ permissions: ['posts:read:published'], apiKeyScope: 'posts:read' })
   @ApiOkResponse({
     type: [CommentResponseDto],
@@ -39,6 +49,11 @@ export class CommentsController {
   }
 
   @Patch('comments/:id')
+  @ApiOperation({
+    summary: 'Edit a comment',
+    description:
+      "The comment's author (`comments:update:own`) or `comments:update:any`; API keys with `comments:write`. Refuses an invalid body (400), anyone else (403) and an unknown comment (404 `Comment not found`).",
+  })
   @Authenticated({ permissions: ['comments:update:own'], apiKeyScope: 'comments:write' })
   @ApiOkResponse({ type: CommentResponseDto, description: "The comment's author, or an admin" })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -47,6 +62,11 @@ export class CommentsController {
   }
 
   @Delete('comments/:id')
+  @ApiOperation({
+    summary: 'Delete a comment',
+    description:
+      "The comment's author, the post's author (`comments:delete:own`) or `comments:delete:any` (moderators, admins); API keys with `comments:write`. Refuses anyone else (403) and an unknown comment (404 `Comment not found`).",
+  })
   @Authenticated({ permissions: ['comments:delete:own'], apiKeyScope: 'comments:write' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: "The comment's author, the post's author, a moderator or an admin" })

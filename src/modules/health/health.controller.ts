@@ -1,5 +1,5 @@
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../../common/auth/public.decorator.js';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -22,6 +22,11 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({
+    summary: 'Check that the process is up',
+    description:
+      'Public liveness probe, outside `/api`, not rate limited. Always 200 while the process runs; reveals nothing else.',
+  })
   @Public()
   @ApiOkResponse({ description: 'The process is up' })
   live(): { status: 'ok' } {
@@ -29,6 +34,11 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ApiOperation({
+    summary: 'Check that the service can serve',
+    description:
+      'Public readiness probe, outside `/api`, not rate limited. 200 when PostgreSQL (and Redis, when configured) answer within short timeouts; 503 when a dependency is down or the instance is shutting down. Reveals up/down only: no versions, hosts or error text.',
+  })
   @Public()
   @HealthCheck()
   @ApiOkResponse({ description: 'PostgreSQL (and Redis, when configured) reachable within short timeouts' })

@@ -6,6 +6,7 @@ import {
   ApiNotModifiedResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
@@ -28,6 +29,11 @@ export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Create a post',
+    description:
+      'Needs `posts:create`; API keys with `posts:write`. The caller is always the author (a body cannot name one). Answers the post with its `ETag`. Refuses an invalid body or unknown field (400).',
+  })
   @Authenticated({ permissions: ['posts:create'], apiKeyScope: 'posts:write' })
   @SendsPostETag()
   @ApiCreatedResponse({ type: PostResponseDto, headers: ETAG_HEADER_DOC })
@@ -36,6 +42,11 @@ export class PostsController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'List posts',
+    description:
+      "Needs `posts:read:published`; API keys with `posts:read`. Answers published posts plus the caller's own drafts, newest first, optionally searched with `q`, paginated with `X-Total-Count`. Refuses bad or unknown query parameters (400).",
+  })
   @Authenticated({ permissions: ['posts:read:published'], apiKeyScope: 'posts:read' })
   @ApiOkResponse({
     type: [PostResponseDto],
@@ -47,6 +58,11 @@ export class PostsController {
   }
 
   @Get(':id')
+  @ApiOperation({
+    summary: 'Get a post',
+    description:
+      'A published post needs `posts:read:published`; a draft needs to be its author or `posts:read:any`; API keys with `posts:read`. Answers the post with its `ETag`, or 304 when `If-None-Match` names the current one. Refuses a draft the caller may not read (403 `Access denied`) and an unknown post (404 `Post not found`).',
+  })
   @Authenticated({ apiKeyScope: 'posts:read' })
   @SendsPostETag()
   @ApiOkResponse({ type: PostResponseDto, headers: ETAG_HEADER_DOC })
@@ -57,6 +73,11 @@ export class PostsController {
   }
 
   @Patch(':id')
+  @ApiOperation({
+    summary: 'Update a post',
+    description:
+      "The author (`posts:update:own`) or `posts:update:any`; API keys with `posts:write`. Send `If-Match` with the `ETag` read to avoid overwriting someone else's change. Refuses an invalid body (400), anyone else (403), an unknown post (404) and a stale `If-Match` (412).",
+  })
   @Authenticated({ apiKeyScope: 'posts:write' })
   @SendsPostETag()
   @ConditionalWrite()
@@ -72,6 +93,11 @@ export class PostsController {
   }
 
   @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete a post',
+    description:
+      'The author (`posts:delete:own`) or `posts:delete:any` (moderators, admins); API keys with `posts:write`. `If-Match` is optional and checked when sent. Refuses anyone else (403), an unknown post (404) and a stale `If-Match` (412).',
+  })
   @Authenticated({ apiKeyScope: 'posts:write' })
   @ConditionalWrite()
   @HttpCode(HttpStatus.NO_CONTENT)

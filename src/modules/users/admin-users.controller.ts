@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../common/http/request-meta.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
@@ -20,6 +20,11 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'List users (admin)',
+    description:
+      'Needs `users:read:any` (admins). Answers full profiles, oldest first, paginated with `X-Total-Count`. Refuses unknown query parameters (400), callers without the permission and API keys (403).',
+  })
   @Authenticated({ permissions: ['users:read:any'] })
   @ApiOkResponse({ type: [UserProfileDto] })
   list(@Query() query: PaginationQueryDto): Promise<Paginated<UserProfileDto>> {
@@ -27,6 +32,11 @@ export class AdminUsersController {
   }
 
   @Patch(':id/role')
+  @ApiOperation({
+    summary: "Change a user's role (admin)",
+    description:
+      "Needs `users:manage` (admins). Sets the role (`user`, `moderator`, `admin`) and ends the user's sessions; the caller's right is re-checked under a lock; audited. Refuses callers without the permission and API keys (403), an unknown user (404 `User not found`) and demoting the last admin (409).",
+  })
   @Authenticated({ permissions: ['users:manage'] })
   @ApiOkResponse({ type: UserProfileDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The last admin cannot be demoted' })
@@ -40,6 +50,11 @@ export class AdminUsersController {
   }
 
   @Patch(':id/status')
+  @ApiOperation({
+    summary: 'Enable or disable a user (admin)',
+    description:
+      'Needs `users:manage` (admins). `disabled` revokes every session and API key of the user at once, on every instance; `active` restores sign-in, not the revoked keys; audited. Refuses callers without the permission and API keys (403), an unknown user (404), and disabling oneself or the last admin (409).',
+  })
   @Authenticated({ permissions: ['users:manage'] })
   @ApiOkResponse({ type: UserProfileDto, description: 'disabled: every session and API key of the user stops at once, on every instance' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -54,6 +69,11 @@ export class AdminUsersController {
   }
 
   @Patch(':id/plan')
+  @ApiOperation({
+    summary: "Change a user's plan (admin)",
+    description:
+      'Needs `users:manage` (admins). Sets the rate-limit plan (`DEFAULT`, `PREMIUM`, `ENTERPRISE`); audited. Refuses callers without the permission and API keys (403) and an unknown user (404).',
+  })
   @Authenticated({ permissions: ['users:manage'] })
   @ApiOkResponse({ type: UserProfileDto })
   changePlan(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
 import type { AuthUser } from '../../common/auth/auth-user.js';
@@ -15,6 +15,11 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
+  @ApiOperation({
+    summary: 'Get your profile',
+    description:
+      'Signed in, or an API key with `profile:read`. Answers the full profile of the caller.',
+  })
   @Authenticated({ apiKeyScope: 'profile:read' })
   @ApiOkResponse({ type: UserProfileDto })
   me(@CurrentUser() user: AuthUser): Promise<UserProfileDto> {
@@ -22,6 +27,11 @@ export class UsersController {
   }
 
   @Patch('me')
+  @ApiOperation({
+    summary: 'Update your name',
+    description:
+      'Signed in (access token). Changes the display name only; other fields are refused as unknown (400). Refuses API keys (403).',
+  })
   @Authenticated()
   @ApiOkResponse({ type: UserProfileDto })
   updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserProfileDto> {
@@ -29,6 +39,11 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiOperation({
+    summary: 'Get a user',
+    description:
+      'Signed in (access token). Answers the public fields of a user, or the full profile for oneself or a caller with `users:read:any`. Refuses API keys (403) and an unknown user (404 `User not found`).',
+  })
   @Authenticated()
   @ApiOkResponse({ type: PublicUserDto, description: 'Public fields; the full profile for oneself or an admin' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
@@ -15,6 +15,11 @@ export class EmailVerificationController {
   constructor(private readonly verification: EmailVerificationService) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Verify an email address',
+    description:
+      'Public. Consumes the token mailed at registration; password sign-in works from then on. Refuses a used, expired, cancelled or unknown token with one answer for all (400 `Invalid or expired verification token`).',
+  })
   @Public()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The address is verified: password sign-in works from now on' })
@@ -24,6 +29,11 @@ export class EmailVerificationController {
   }
 
   @Post('resend')
+  @ApiOperation({
+    summary: 'Resend the verification link',
+    description:
+      'Public. Mails a new verification link when the address has an account waiting for verification; the answer is the same 202 either way. Refuses an invalid body (400) and too many requests (429).',
+  })
   @Public()
   @Throttle({ register: FROM_CONFIG })
   @HttpCode(HttpStatus.ACCEPTED)

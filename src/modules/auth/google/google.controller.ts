@@ -1,5 +1,5 @@
 import { Controller, Get, Redirect, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiFoundResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiQuery, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
@@ -14,6 +14,11 @@ export class GoogleController {
   constructor(private readonly google: GoogleLoginService) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Start Google sign-in',
+    description:
+      'Public. Redirects (302) to Google with state, PKCE (S256) and nonce; `returnTo` names where the front end goes afterwards (a front-end path or an allowed origin, anything else falls back to the front end). Answers 404 when Google sign-in is not configured.',
+  })
   @Public()
   @ApiQuery({ name: 'returnTo', required: false, schema: { type: 'string', maxLength: 2000 }, description: 'A path of the front end, or a URL on an allowed origin (anything else, or longer: the front end)' })
   @ApiFoundResponse({ description: 'To Google, with state, PKCE (S256) and nonce' })
@@ -22,6 +27,11 @@ export class GoogleController {
   }
 
   @Get('callback')
+  @ApiOperation({
+    summary: 'Finish Google sign-in',
+    description:
+      'Public, called by Google with its query. Checks state, PKCE and nonce, signs the user in and redirects (302) to the front end with the refresh cookie set and no token in the URL. Refuses a failed sign-in (401), a refused account (403), an unconfigured provider (404), and a provider that did not answer properly (502) or in time (504).',
+  })
   @Public()
   @UseGuards(GoogleAuthGuard)
   @Redirect()

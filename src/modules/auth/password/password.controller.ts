@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
@@ -21,6 +21,11 @@ export class PasswordController {
   ) {}
 
   @Post('auth/forgot-password')
+  @ApiOperation({
+    summary: 'Request a password reset link',
+    description:
+      'Public. Mails a single-use reset link when the account exists; the answer is the same 202 either way. Refuses an invalid body (400) and too many requests (429).',
+  })
   @Public()
   @Throttle({ passwordReset: FROM_CONFIG })
   @HttpCode(HttpStatus.ACCEPTED)
@@ -31,6 +36,11 @@ export class PasswordController {
   }
 
   @Post('auth/reset-password')
+  @ApiOperation({
+    summary: 'Reset the password with a mailed token',
+    description:
+      'Public. Sets a new password from a reset token and ends every session of the user. Refuses an invalid or expired token (400 `Invalid or expired reset token`), a password failing the policy (400) and too many attempts (429).',
+  })
   @Public()
   @Throttle({ passwordReset: FROM_CONFIG })
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -42,6 +52,11 @@ export class PasswordController {
   }
 
   @Patch('users/me/password')
+  @ApiOperation({
+    summary: 'Change your password',
+    description:
+      'Signed in (access token), with the current password. Ends the other sessions, pending reset links and MFA challenges, and every API key when `revokeApiKeys` is set. Refuses a wrong current password (401 `Current password is incorrect`), a password failing the policy (400), API keys (403) and too many wrong passwords (429).',
+  })
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Password changed; other sessions, reset links and MFA challenges ended (and API keys with revokeApiKeys)' })

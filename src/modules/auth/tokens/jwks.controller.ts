@@ -1,6 +1,6 @@
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import { SigningKeysService, type PublicJwk } from './signing-keys.service.js';
@@ -13,6 +13,11 @@ export class JwksController {
   constructor(private readonly keys: SigningKeysService) {}
 
   @Get('jwks.json')
+  @ApiOperation({
+    summary: 'Get the public signing keys',
+    description:
+      'Public, outside `/api`, not rate limited. Answers the JSON Web Key Set of the RS256 keys that verify access tokens (during a rotation, the old key too); cacheable for 5 minutes.',
+  })
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOkResponse({ description: 'JSON Web Key Set' })

@@ -1,14 +1,14 @@
 /**
- * The guides point at real files: every repo path that docs/EXTENDING.md, docs/API.md or the
- * README names in backticks must exist, so a renamed or deleted file cannot leave a newcomer
- * following a dead trail (docs/SECURITY.md has its own, stricter checker).
+ * The guides point at real files: every repo path that docs/EXTENDING.md, docs/API.md,
+ * docs/DEPLOY.md or the README names in backticks must exist, so a renamed or deleted file cannot
+ * leave a newcomer following a dead trail (docs/SECURITY.md has its own, stricter checker).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 
-const GUIDES = ['docs/EXTENDING.md', 'docs/API.md', 'README.md'];
+const GUIDES = ['docs/EXTENDING.md', 'docs/API.md', 'docs/DEPLOY.md', 'README.md'];
 /** Backticked repo paths: under a top-level folder of the repo, ending in a file name or a slash. */
-const PATH = /`((?:src|test|scripts|prisma|docs|ops|bench|\.ci)\/[\w./-]*[\w/])`/g;
+const PATH = /`((?:src|test|scripts|prisma|docs|ops|bench|deploy|\.ci)\/[\w./-]*[\w/])`/g;
 
 export function namedPaths(markdown: string): string[] {
   return [...new Set([...markdown.matchAll(PATH)].map((m) => m[1] ?? ''))].filter((path) => !path.includes('<') && !path.startsWith('src/generated'));

@@ -56,6 +56,14 @@ describe('comments (e2e)', () => {
     expect(res.body.details).toContainEqual({ field: 'content', message: expect.any(String) });
   });
 
+  it('counts characters as stored: variation selectors and astral characters count (no 10,000 units under a 5,000 limit)', async () => {
+    expect((await add(reader, 'a\uFE0F'.repeat(2500))).status).toBe(201);
+    const over = await add(reader, 'a\uFE0F'.repeat(2501));
+    expect(over.status).toBe(400);
+    expect(over.body.details).toContainEqual({ field: 'content', message: 'content must be 1..5000 characters long' });
+    expect((await add(reader, '🙂\uFE0F'.repeat(2501))).status).toBe(400);
+  });
+
   it('5,000 "<" are 5,000 characters, stored as typed', async () => {
     const res = await add(reader, '<'.repeat(5000));
     expect(res.status).toBe(201);

@@ -468,6 +468,21 @@ describe('API2 account lifecycle (section M)', () => {
       expect(exported).toEqual(ids.slice(-exported.length).reverse());
     }, 60_000);
 
+    it('ACCT-04 comments have their own size budget in the export, newest first, marked truncated', async () => {
+      const user = await createUser(app());
+      const post = await createPost(app(), user, { isPublished: true });
+      await prismaOf(app()).comment.createMany({
+        data: Array.from({ length: 820 }, (_, i) => ({ postId: post.id, authorId: user.id, content: 'c'.repeat(4990), createdAt: new Date(Date.now() - (820 - i) * 1000) })),
+      });
+      const res = await http(app()).get(`${API}/users/me/export`).set(bearer(user.accessToken));
+      expect(res.status).toBe(200);
+      expect(res.body.truncated).toBe(true);
+      expect(res.body.comments.length).toBeGreaterThan(790);
+      expect(res.body.comments.length).toBeLessThan(820);
+      const times = res.body.comments.map((c: { createdAt: string }) => c.createdAt);
+      expect(times).toEqual([...times].sort().reverse());
+    }, 60_000);
+
     it('ACCT-04 the export is refused to API keys and has its own budget per user', async () => {
       const user = await createUser(limited());
       const key = await createApiKey(limited(), user, ALL_SCOPES);

@@ -46,6 +46,6 @@ export class AccountExportDto {
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: "The account's own security events" })
   auditEvents!: Record<string, unknown>[];
 
-  @ApiProperty({ description: 'True when a collection was cut to its newest items (10,000 per collection, 4 million characters of post text)' })
+  @ApiProperty({ description: 'True when a collection was cut to its newest items (10,000 per collection, 4 million characters of post text, and as many of comment text)' })
   truncated!: boolean;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsString, ValidateIf } from 'class-validator';
 import { plainText } from '../../../common/http/plain-text.js';
+import { TextLength } from '../../../common/http/text-length.js';
 
 /**
  * Optional fields may be left out, never null. Limits from the seeds: title 3..200, content up to
@@ -12,13 +13,13 @@ export class CreatePostDto {
   @ApiProperty({ minLength: 3, maxLength: 200, description: 'Plain text: HTML is stripped, then the length is checked' })
   @Transform(plainText)
   @IsString()
-  @Length(3, 200)
+  @TextLength(3, 200)
   title!: string;
 
   @ApiProperty({ maxLength: 50_000, description: 'Plain text: HTML is stripped, then the length is checked' })
   @Transform(plainText)
   @IsString()
-  @MaxLength(50_000)
+  @TextLength(0, 50_000)
   content!: string;
 
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 10 })
@@ -27,7 +28,7 @@ export class CreatePostDto {
   @IsArray()
   @ArrayMaxSize(10)
   @IsString({ each: true })
-  @Length(1, 50, { each: true })
+  @TextLength(1, 50, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ default: false })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service.js';
+import { USER_PROFILE_SELECT } from '../users/user.select.js';
 
 /** The most items one collection of an export carries (newest first); `truncated` says when cut. */
 export const EXPORT_MAX_ITEMS = 10_000;
@@ -27,7 +28,7 @@ export class AccountExportRepository {
     const [profile, { posts, postsCut }, { comments, commentsCut }, sessions, apiKeys, linkedIdentities, auditEvents] = await Promise.all([
       this.prisma.user.findUnique({
         where: { id: userId },
-        select: { id: true, email: true, name: true, role: true, plan: true, emailVerifiedAt: true, disabledAt: true, mfaEnabled: true, createdAt: true },
+        select: { ...USER_PROFILE_SELECT, mfaEnabled: true },
       }),
       this.posts(userId),
       this.comments(userId),

@@ -11,6 +11,7 @@ import { MailService } from '../mail/mail.service.js';
 import { createLimiter, isOverLimit, type Limiter } from '../rate-limit/limiters.js';
 import { REDIS } from '../../redis/redis.provider.js';
 import { UserNotFoundError } from '../users/users.errors.js';
+import { toUserProfile } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountExportRepository } from './account-export.repository.js';
 import type { AccountExportDto, DeleteAccountDto } from './dto/account.dto.js';
@@ -72,17 +73,7 @@ export class AccountService implements OnModuleInit {
     this.audit.record('ACCOUNT_EXPORTED', { meta, userId: caller.id });
     return {
       exportedAt: new Date().toISOString(),
-      profile: {
-        id: profile.id,
-        email: profile.email,
-        name: profile.name,
-        role: profile.role,
-        plan: profile.plan,
-        emailVerified: profile.emailVerifiedAt !== null,
-        status: profile.disabledAt ? 'disabled' : 'active',
-        mfaEnabled: profile.mfaEnabled,
-        createdAt: profile.createdAt.toISOString(),
-      },
+      profile: { ...toUserProfile(profile), mfaEnabled: profile.mfaEnabled },
       posts: data.posts.map((p) => ({ ...p, createdAt: iso(p.createdAt), updatedAt: iso(p.updatedAt) })),
       comments: data.comments.map((c) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) })),
       sessions: data.sessions.map((s) => ({ ...s, createdAt: iso(s.createdAt), lastUsedAt: iso(s.lastUsedAt), expiresAt: iso(s.expiresAt), revokedAt: iso(s.revokedAt) })),

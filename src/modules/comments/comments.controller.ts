@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../../common/auth/auth-user.js';
 import { Authenticated } from '../../common/auth/authenticated.decorator.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
@@ -26,7 +26,8 @@ export class CommentsController {
   })
   @Authenticated({ permissions: ['comments:create'], apiKeyScope: 'comments:write' })
   @ApiCreatedResponse({ type: CommentResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such post (403 when it is a draft you may not read)' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such post' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Someone else's draft" })
   create(@CurrentUser() user: AuthUser, @UuidParam('postId') postId: string, @Body() dto: CreateCommentDto): Promise<CommentResponseDto> {
     return this.comments.create(user, postId, dto);
   }
@@ -44,6 +45,7 @@ export class CommentsController {
     headers: { 'X-Total-Count': { description: 'Comments on the post', schema: { type: 'integer', format: 'int64', minimum: 0, maximum: 9_007_199_254_740_991 } } },
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Someone else's draft, or a comment you may not change" })
   list(@CurrentUser() user: AuthUser, @UuidParam('postId') postId: string, @Query() query: PaginationQueryDto): Promise<Paginated<CommentResponseDto>> {
     return this.comments.list(user, postId, query);
   }
@@ -57,6 +59,7 @@ export class CommentsController {
   @Authenticated({ permissions: ['comments:update:own'], apiKeyScope: 'comments:write' })
   @ApiOkResponse({ type: CommentResponseDto, description: "The comment's author, or an admin" })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Someone else's draft, or a comment you may not change" })
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdateCommentDto): Promise<CommentResponseDto> {
     return this.comments.update(user, id, dto);
   }
@@ -71,6 +74,7 @@ export class CommentsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: "The comment's author, the post's author, a moderator or an admin" })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Someone else's draft, or a comment you may not change" })
   remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
     return this.comments.remove(user, id);
   }

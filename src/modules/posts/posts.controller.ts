@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiNotModifiedResponse,
   ApiOkResponse,
@@ -68,6 +69,7 @@ export class PostsController {
   @ApiOkResponse({ type: PostResponseDto, headers: ETAG_HEADER_DOC })
   @ApiNotModifiedResponse({ description: 'If-None-Match names the current ETag: the copy the client holds is current' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Someone else's draft, or a post you may not change" })
   findOne(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<PostResponseDto> {
     return this.posts.findOne(user, id);
   }
@@ -83,6 +85,7 @@ export class PostsController {
   @ConditionalWrite()
   @ApiOkResponse({ type: PostResponseDto, headers: ETAG_HEADER_DOC })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Someone else's draft, or a post you may not change" })
   update(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,
@@ -103,6 +106,7 @@ export class PostsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Someone else's draft, or a post you may not change" })
   remove(@CurrentUser() user: AuthUser, @UuidParam() id: string, @IfMatch() expected: VersionPrecondition): Promise<void> {
     return this.posts.remove(user, id, expected);
   }

@@ -43,7 +43,7 @@ export class MfaSetupDto {
   @ApiProperty({ example: 'otpauth://totp/Secure%20API:ann%40example.com?secret=...&issuer=Secure%20API' })
   otpauthUrl!: string;
 
-  @ApiProperty({ description: 'The same URL as a QR code (PNG data URL)' })
+  @ApiProperty({ description: 'The same URL as a QR code (PNG data URL)', maxLength: 16_384 })
   qrCodeDataUrl!: string;
 }
 

@@ -539,6 +539,21 @@ describe('API2 account lifecycle (section M)', () => {
       await waitForMail(app(), user.email, 'were just deleted');
     });
 
+    it('ACCT-03 requests racing the deletion with the account\'s API key get a 4xx (401, or 404 once the account is gone), never a 500', async () => {
+      const seen = new Set<number>();
+      for (let round = 0; round < 10; round++) {
+        const user = await createUser(app());
+        const key = await createApiKey(app(), user, ALL_SCOPES);
+        const deleted = api.deleteMe(user.accessToken, { password: user.password });
+        const racing = Array.from({ length: 24 }, (_, ms) => sleep(ms).then(() => api.meByKey(key.key)));
+        const [gone, ...answers] = await Promise.all([deleted, ...racing]);
+        expect(gone.status).toBe(204);
+        for (const res of answers) seen.add(res.status);
+      }
+      expect([...seen].filter((status) => status >= 500)).toEqual([]);
+      expect([...seen].every((status) => [200, 401, 403, 404].includes(status))).toBe(true);
+    }, 60_000);
+
     describe('an account without a password', () => {
       const strict = useTestApp({ RECENT_AUTHENTICATION_SECONDS: '60' });
 

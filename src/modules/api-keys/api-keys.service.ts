@@ -7,7 +7,7 @@ import { ApiKeyUsageService } from './api-key-usage.service.js';
 import { hashToken, sameHash } from '../../common/crypto/opaque-token.js';
 import { newApiKey, prefixOf } from './api-key.secret.js';
 import { ApiKeyExpiryError, ApiKeyNotFoundError, InvalidApiKeyError, TooManyApiKeysError } from './api-keys.errors.js';
-import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
+import { ApiKeysRepository, type ApiKeyAuthRow, type ApiKeyRow } from './api-keys.repository.js';
 import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
 
 const DAY_MS = 86_400_000;
@@ -70,11 +70,14 @@ export class ApiKeysService {
   async authenticate(rawKey: string): Promise<AuthUser> {
     const prefix = prefixOf(rawKey);
     const row = prefix ? await this.keys.findForAuthentication(prefix) : null;
+    // The owner is a second read: a key whose account is being deleted at this moment can come
+    // back without one, and is refused like any other invalid key (never a 500).
+    const owner = row?.user as ApiKeyAuthRow['user'] | null | undefined;
     const now = new Date();
     // Read on every request: a revoked key, or one whose owner was disabled, fails at once everywhere.
-    if (!row || !sameHash(row.keyHash, hashToken(rawKey)) || row.revokedAt || row.expiresAt <= now || row.user.disabledAt) throw new InvalidApiKeyError();
+    if (!row || !owner || !sameHash(row.keyHash, hashToken(rawKey)) || row.revokedAt || row.expiresAt <= now || owner.disabledAt) throw new InvalidApiKeyError();
     this.usage.record(row.id);
-    return { id: row.user.id, role: row.user.role, plan: row.user.plan, sessionId: null, tokenId: null, authenticatedAt: null, apiKey: { id: row.id, scopes: row.scopes } };
+    return { id: owner.id, role: owner.role, plan: owner.plan, sessionId: null, tokenId: null, authenticatedAt: null, apiKey: { id: row.id, scopes: row.scopes } };
   }
 
   private expiry(requested: string | undefined): Date {

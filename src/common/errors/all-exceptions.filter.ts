@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { assignRequestId } from '../request-id/request-id.js';
 import { toAppError } from './error-mapping.js';
 import { ErrorObserver } from './error-observer.js';
+import { isDatabaseUnavailable } from './prisma-errors.js';
 
 /** Writes the standard error body. Shared with the Express-level error handler in app.setup.ts. */
 export function sendError(err: unknown, req: Request, res: Response, logger: Logger): { status: number; message: string } {
@@ -33,10 +34,23 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   constructor(@Optional() private readonly observer?: ErrorObserver) {}
 
+  private lastOutageLog = 0;
+
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
+    this.logDatabaseOutage(err);
     const { status, message } = sendError(err, req, http.getResponse<Response>(), this.logger);
     this.observer?.onErrorAnswered(status, req, message);
+  }
+
+  /**
+   * A request refused because the database cannot be reached shows in the log at most once per
+   * 10 s, whether or not a pooled connection was open to notice the loss itself.
+   */
+  private logDatabaseOutage(err: unknown): void {
+    if (!isDatabaseUnavailable(err) || Date.now() - this.lastOutageLog < 10_000) return;
+    this.lastOutageLog = Date.now();
+    this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'database connection lost: requests answer 503 until it is back');
   }
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { watch } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { seedDemoUsers } from '../prisma/seed.js';
 import { ensureDatabase, migrateDeploy } from './lib/database-admin.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './lib/embedded-postgres.js';
@@ -32,6 +32,9 @@ async function main(): Promise<void> {
   migrateDeploy(db.url);
   process.env.JWT_PRIVATE_KEY_FILE ||= ensureSigningKey(resolve(DATA, 'keys'));
   process.env.MFA_ENCRYPTION_KEYS ||= ensureMfaKey(resolve(DATA, 'keys'));
+  // The dev mail transport prints mails in the log; a copy in a file lets a script read the links
+  // (the README's walkthrough does).
+  process.env.MAIL_LOG_FILE ||= resolve(DATA, 'mail.log');
 
   const credentialsFile = resolve(DATA, 'demo-credentials.json');
   const created = await seedDemoUsers(db.url, credentialsFile);
@@ -81,6 +84,7 @@ class ApiProcess {
     say(`\nAPI:   ${this.url}/api/v1`);
     say(`Docs:  ${this.url}/docs`);
     say(`Demo credentials: ${this.credentialsFile}`);
+    say(`Mails (verification and reset links): in this log, and in ${relative(process.cwd(), process.env.MAIL_LOG_FILE ?? '') || 'the log'}`);
     say('Watching src/ for changes (Ctrl-C stops the API and the database).');
   }
 

@@ -88,6 +88,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, REQUIRE_EMAIL_VERIFICATION: 'false' }).accounts.requireEmailVerification).toBe(false);
   });
 
+  it('keeps a mail log file only for the log transport, which production refuses', () => {
+    expect(loadConfig({ ...base, MAIL_TRANSPORT: 'log', MAIL_LOG_FILE: '.data/mail.log' }).mail.logFile).toBe('.data/mail.log');
+    expect(loadConfig({ ...base, MAIL_TRANSPORT: 'capture', MAIL_LOG_FILE: '.data/mail.log' }).mail.logFile).toBeUndefined();
+    const production = { ...base, NODE_ENV: 'production', TRUST_PROXY: '1', SMTP_URL: 'smtp://mail.internal:587', MAIL_LOG_FILE: '.data/mail.log' };
+    expect(loadConfig(production).mail.logFile).toBeUndefined();
+  });
+
   it('turns the docs off in production unless asked for', () => {
     expect(loadConfig(base).app.docsEnabled).toBe(true);
     expect(loadConfig({ ...base, NODE_ENV: 'production', TRUST_PROXY: '1', SMTP_URL: 'smtp://mail.internal:587' }).app.docsEnabled).toBe(false);

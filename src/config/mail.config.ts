@@ -6,6 +6,9 @@ export const mailEnvSchema = z.object({
   MAIL_TRANSPORT: z.enum(['smtp', 'log', 'capture']).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('Secure API <no-reply@example.com>'),
+  // With the log transport, also append every mail to this file, so a link can be read by a
+  // script (npm run dev sets .data/mail.log). Ignored by the other transports.
+  MAIL_LOG_FILE: z.string().min(1).optional(),
   // Where people use the app: reset links and the end of Google login point here, whatever Host
   // header a request carried.
   FRONTEND_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:5173'),
@@ -16,6 +19,8 @@ export type MailSettings = {
   transport: 'smtp' | 'log' | 'capture';
   smtpUrl?: string;
   from: string;
+  /** The log transport's copy of every mail (development), or none. */
+  logFile?: string;
   frontendUrl: string;
   passwordResetTtlSeconds: number;
 };
@@ -34,6 +39,7 @@ export function loadMailSettings(e: Parsed): { settings: MailSettings; problems:
       transport,
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,
+      logFile: transport === 'log' ? e.MAIL_LOG_FILE : undefined,
       frontendUrl: e.FRONTEND_URL.replace(/\/$/, ''),
       passwordResetTtlSeconds: e.PASSWORD_RESET_TTL_SECONDS,
     },

@@ -19,7 +19,7 @@ import { recordFigures } from './support/report.js';
 
 const ROUNDS = 5;
 const BURST = 20;
-/** Rounds that passed, per race, for the README's figures. */
+/** Rounds that passed, per race, for the figures in docs/TESTING.md. */
 const passed = { refresh: 0, edits: 0, demotions: 0 };
 
 const statuses = (replies: Reply[]) => replies.map((r) => r.status).sort((a, b) => a - b);

@@ -51,7 +51,7 @@ describeWithRedis('Multi-instance: one shared rate limit and session state (Redi
     // The refresh token is checked in the database: dead at once, everywhere.
     expectError(await call(second(), 'POST', `${API}/auth/refresh`, { body: { refreshToken: user.refreshToken } }), 401);
     // The access token: the second instance hears of the logout by a notice that lands a few
-    // milliseconds after its commit (README, "Security model"). Poll, and bound the delay.
+    // milliseconds after its commit (docs/SECURITY-MODEL.md, "Revocation that holds on every instance"). Poll, and bound the delay.
     const started = Date.now();
     let reply = await me(second, user);
     while (reply.status === 200 && Date.now() - started < 2_000) {

@@ -1,12 +1,23 @@
 /**
- * The guides point at real files: every repo path that docs/EXTENDING.md, docs/API.md,
- * docs/DEPLOY.md or the README names in backticks must exist, so a renamed or deleted file cannot
+ * The guides point at real files: every repo path that the README or a guide under docs/ names in
+ * backticks must exist, so a renamed or deleted file cannot
  * leave a newcomer following a dead trail (docs/SECURITY.md has its own, stricter checker).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 
-const GUIDES = ['docs/EXTENDING.md', 'docs/API.md', 'docs/DEPLOY.md', 'README.md'];
+const GUIDES = [
+  'README.md',
+  'docs/API.md',
+  'docs/ARCHITECTURE.md',
+  'docs/CONFIGURATION.md',
+  'docs/DEPLOY.md',
+  'docs/DEVELOPMENT.md',
+  'docs/EXTENDING.md',
+  'docs/OPERATIONS.md',
+  'docs/SECURITY-MODEL.md',
+  'docs/TESTING.md',
+];
 /** Backticked repo paths: under a top-level folder of the repo, ending in a file name or a slash. */
 const PATH = /`((?:src|test|scripts|prisma|docs|ops|bench|deploy|\.ci)\/[\w./-]*[\w/])`/g;
 

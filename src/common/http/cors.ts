@@ -11,7 +11,7 @@ export function corsOptions(allowedOrigins: string[]): CorsOptions {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    // If-Match: optimistic concurrency on posts (README, Concurrent edits), beyond docs/API.md §1's list.
+    // If-Match: optimistic concurrency on posts (docs/SECURITY-MODEL.md, Concurrent edits), beyond docs/API.md §1's list.
     allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', REQUEST_ID_HEADER, 'If-Match'],
     exposedHeaders: ['X-Total-Count', 'ETag', REQUEST_ID_HEADER, 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
     maxAge: 86_400,

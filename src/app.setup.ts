@@ -9,12 +9,13 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { NotFoundError } from './common/errors/app-error.js';
 import { sendError } from './common/errors/all-exceptions.filter.js';
+import { ErrorObserver } from './common/errors/error-observer.js';
 import { corsOptions } from './common/http/cors.js';
 import { deprecationHeaders } from './common/http/deprecation.js';
 import { jsonBodyParser, requireJson } from './common/http/json-body.js';
 import { noStore, securityHeaders } from './common/http/security-headers.js';
 import { applyServerLimits } from './common/http/server-limits.js';
-import { refuseTrace, requireHttps } from './common/http/transport.js';
+import { refuseMethodOverride, refuseTrace, requireHttps } from './common/http/transport.js';
 import { assignRequestId } from './common/request-id/request-id.js';
 import { AppConfig } from './config/app-config.js';
 import { DOCS_PATH, setupDocs } from './docs/openapi.js';
@@ -66,6 +67,15 @@ function unknownPathIsNotFound(docsEnabled: boolean) {
     next(req.path.startsWith('/api/') || servedOutsideApi(req.path, docsEnabled) ? undefined : new NotFoundError());
 }
 
+/** The app's ErrorObserver (security events), if one is registered. */
+function errorObserverOf(app: NestExpressApplication): ErrorObserver | undefined {
+  try {
+    return app.get(ErrorObserver, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Everything between "the app exists" and "the app listens": the HTTP pipeline, in order. main.ts
  * and the tests both call it, so the tests exercise exactly what production runs.
@@ -93,12 +103,18 @@ export function configureApp(app: NestExpressApplication, options: { shutdownHoo
   app.use(noStore);
   app.use(deprecationHeaders(config.app.deprecations));
   app.use(refuseTrace);
+  app.use(refuseMethodOverride);
   if (config.isProduction) app.use(requireHttps);
   app.use(unknownPathIsNotFound(config.app.docsEnabled));
   app.use(cookieParser());
   app.use(requireJson);
   app.use(jsonBodyParser(config.app.bodyLimit));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(err, req, res, logger));
+  // Refusals made before the router (body, transport) are observed like any other error answer.
+  const observer = errorObserverOf(app);
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, message } = sendError(err, req, res, logger);
+    observer?.onErrorAnswered(status, req, message, err);
+  });
 
   app.enableCors(corsOptions(config.app.allowedOrigins));
   app.setGlobalPrefix('api', {

@@ -19,6 +19,9 @@ export const rateLimitEnvSchema = z.object({
   LOGIN_IP_WINDOW_SECONDS: intVar(900, 1, 86_400),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: intVar(10, 1, 1_000_000),
   LOGIN_ACCOUNT_LOCK_SECONDS: intVar(900, 1, 86_400),
+  // Access-pattern anomalies, counted on the same store (docs/SECURITY.md, LOG-05).
+  ANOMALY_DENIED_IDS_THRESHOLD: intVar(20, 1, 1_000_000),
+  ANOMALY_LOGIN_IPS_THRESHOLD: intVar(10, 1, 1_000_000),
 });
 
 /** A request budget: `limit` requests per `windowSeconds`. */
@@ -35,6 +38,12 @@ export type RateLimitSettings = {
   /** Wrong MFA codes per account before the challenge is refused for a while (429). */
   mfaFailuresPerAccount: Budget;
   login: { maxFailuresPerIp: number; ipWindowSeconds: number; maxFailuresPerAccount: number; accountLockSeconds: number };
+  /**
+   * ACCESS_PATTERN_ANOMALY when one principal's 403/404s hit more than `deniedIds.limit` distinct
+   * resource ids, or one account's failed logins come from more than `loginIps.limit` distinct IPs,
+   * within the window.
+   */
+  anomalies: { deniedIds: Budget; loginIps: Budget };
 };
 
 export function toRateLimitSettings(e: z.infer<typeof rateLimitEnvSchema>): RateLimitSettings {
@@ -61,6 +70,10 @@ export function toRateLimitSettings(e: z.infer<typeof rateLimitEnvSchema>): Rate
       ipWindowSeconds: e.LOGIN_IP_WINDOW_SECONDS,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       accountLockSeconds: e.LOGIN_ACCOUNT_LOCK_SECONDS,
+    },
+    anomalies: {
+      deniedIds: { limit: e.ANOMALY_DENIED_IDS_THRESHOLD, windowSeconds: 300 },
+      loginIps: { limit: e.ANOMALY_LOGIN_IPS_THRESHOLD, windowSeconds: 3600 },
     },
   };
 }

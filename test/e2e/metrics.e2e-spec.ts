@@ -48,4 +48,12 @@ describe('metrics (e2e)', () => {
     const missing = exprs.flatMap(metricNames).filter((name) => !new RegExp(`^(# (HELP|TYPE) )?${name}[ {]`, 'm').test(text));
     expect(missing).toEqual([]);
   });
+
+  it('the security alerts are there as specified: HighAuthFailures, SuspiciousInputSpike, AccessPatternAnomaly', () => {
+    const rules = parse(readFileSync('ops/prometheus/alerts.yml', 'utf8')) as { groups: { rules: { alert: string; expr: string; for?: string; labels: { severity: string } }[] }[] };
+    const byName = new Map(rules.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+    expect(byName.get('HighAuthFailures')).toMatchObject({ expr: 'rate(auth_failures_total[5m]) > 10', for: '2m', labels: { severity: 'critical' } });
+    expect(byName.get('SuspiciousInputSpike')?.expr).toContain('suspicious_requests_total');
+    expect(byName.get('AccessPatternAnomaly')).toMatchObject({ expr: 'increase(access_anomalies_total[5m]) > 0', labels: { severity: 'warning' } });
+  });
 });

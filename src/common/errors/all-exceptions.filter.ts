@@ -41,7 +41,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     this.logDatabaseOutage(err);
     const { status, message } = sendError(err, req, http.getResponse<Response>(), this.logger);
-    this.observer?.onErrorAnswered(status, req, message);
+    this.observer?.onErrorAnswered(status, req, message, err);
   }
 
   /**

@@ -1,5 +1,7 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { ValidationFailedError, type FieldError } from '../errors/app-error.js';
+import { fieldPath, markSuspicious, suspicionOf, type SuspiciousInputReason } from './suspicious-input.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -9,19 +11,78 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Whether the failed `isString` of this property applies to each item of an array (`{ each: true }`). */
+function stringEachItem(e: ValidationError): boolean {
+  const target = e.target?.constructor;
+  if (!target) return false;
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(target, '', true, false)
+    .some((m) => m.propertyName === e.property && m.name === 'isString' && m.each === true);
+}
+
+const isStructured = (value: unknown) => value !== null && typeof value === 'object';
+
+/** Rules that only a string passes: one of them failing on an object or array is type confusion. */
+const STRING_RULES = ['isString', 'isEmail', 'isUnambiguousEmail', 'matches', 'isUuid'];
+
+/** An object or array where a string is expected: `{"$ne": null}` for an email, `["a", "b"]` for a title. */
+function isTypeConfusion(e: ValidationError): boolean {
+  if (!STRING_RULES.some((rule) => e.constraints?.[rule]) || !isStructured(e.value)) return false;
+  return !Array.isArray(e.value) || !stringEachItem(e) || e.value.some(isStructured);
+}
+
+/**
+ * The refusal no honest client provokes, if any: type confusion on a declared property (only
+ * declared properties have string rules, so the path is made of known field names), or a
+ * control character in a refused query or route value (bodies are checked before, in json-body.ts).
+ */
+function suspicionIn(errors: ValidationError[], parent: string[] = []): { reason: SuspiciousInputReason; path: string[] } | undefined {
+  for (const e of errors) {
+    const path = [...parent, e.property];
+    if (isTypeConfusion(e)) return { reason: 'type_confusion', path };
+    if (typeof e.value === 'string' && CONTROL.test(e.value)) return { reason: 'control_character', path };
+    const nested = suspicionIn(e.children ?? [], path);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
 /**
  * The global pipe: DTOs are whitelists. Unknown properties are refused with 400, never silently
  * dropped or stored (mass assignment: `role`, `authorId`, `id` cannot ride along in a body).
+ * A refusal for type confusion or a control character is marked suspicious, with the field path
+ * (`body.email`, `query.q`), for the security trail (LOG-04).
  */
+class MarkingValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (err) {
+      // The factory below knows the field, this knows where it came from: `body`, `query`, `param`.
+      const found = suspicionOf(err);
+      if (found && err instanceof ValidationFailedError) markSuspicious(err, found.reason, `${metadata.type}${found.field}`);
+      throw err;
+    }
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new MarkingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // Values and targets stay in memory for suspicionIn(); flatten() never puts them in an answer.
+    validationError: { target: true, value: true },
     stopAtFirstError: false,
-    exceptionFactory: (errors) => new ValidationFailedError(flatten(errors)),
+    exceptionFactory: (errors) => {
+      const error = new ValidationFailedError(flatten(errors));
+      const found = suspicionIn(errors);
+      return found ? markSuspicious(error, found.reason, fieldPath('', found.path)) : error;
+    },
   });
 }

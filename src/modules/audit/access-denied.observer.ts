@@ -8,7 +8,8 @@ import { AuditService } from './audit.service.js';
 
 /**
  * Every 403 the API answers is an ACCESS_DENIED security event, wherever it was decided; every
- * 401 counts as an auth failure (by its message, a small fixed set) in the metrics.
+ * 401 counts as an auth failure (by its message, a small fixed set) in the metrics. Called by
+ * the app's ErrorObserver (src/modules/detection/detection.observer.ts).
  */
 @Injectable()
 export class AccessDeniedObserver extends ErrorObserver {

@@ -26,6 +26,9 @@ export const AUDIT_EVENT_TYPES = [
   'ACCOUNT_EXPORTED',
   'USER_DISABLED',
   'USER_ENABLED',
+  // Detection (docs/SECURITY.md LOG-04, LOG-05): bounded, and never holding the payload.
+  'SUSPICIOUS_INPUT',
+  'ACCESS_PATTERN_ANOMALY',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ErrorObserver } from '../../common/errors/error-observer.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { AccessDeniedObserver } from './access-denied.observer.js';
 import { AuditEventsController } from './audit-events.controller.js';
@@ -9,7 +8,8 @@ import { AuditService } from './audit.service.js';
 @Module({
   imports: [MetricsModule],
   controllers: [AuditEventsController],
-  providers: [AuditRepository, AuditService, { provide: ErrorObserver, useClass: AccessDeniedObserver }],
-  exports: [AuditService, ErrorObserver],
+  providers: [AuditRepository, AuditService, AccessDeniedObserver],
+  // The app's ErrorObserver (detection module) calls AccessDeniedObserver first.
+  exports: [AuditService, AccessDeniedObserver],
 })
 export class AuditModule {}

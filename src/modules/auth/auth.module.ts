@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { RedisModule } from '../../redis/redis.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { DetectionModule } from '../detection/detection.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { AccountTokensRepository } from './account-tokens/account-tokens.repository.js';
@@ -37,7 +38,7 @@ import { SessionsRepository } from './tokens/sessions.repository.js';
 import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, ApiKeysModule, ReauthenticationModule, AuditModule, MailModule, RateLimitModule, RedisModule],
+  imports: [PassportModule, UsersModule, ApiKeysModule, ReauthenticationModule, AuditModule, DetectionModule, MailModule, RateLimitModule, RedisModule],
   controllers: [AuthController, EmailVerificationController, SessionsController, AdminSessionsController, JwksController, PasswordController, MfaController, GoogleController],
   providers: [
     AuthService,

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { isUniqueViolation } from '../../common/errors/prisma-errors.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessPatternDetector } from '../detection/access-pattern.detector.js';
 import { MailService } from '../mail/mail.service.js';
 import { LoginThrottleService } from '../rate-limit/login-throttle.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -41,6 +42,7 @@ export class AuthService {
     private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly loginThrottle: LoginThrottleService,
+    private readonly accessPatterns: AccessPatternDetector,
     private readonly config: AppConfig,
   ) {}
 
@@ -106,6 +108,8 @@ export class AuthService {
       await this.loginThrottle.recordFailure(meta.ip, dto.email, locked);
       const reason = locked ? 'account-locked' : user?.disabledAt && valid ? 'account-disabled' : undefined;
       this.audit.record('LOGIN_FAILED', { meta, userId: user?.id ?? null, outcome: 'failure', metadata: reason ? { reason } : undefined });
+      // Counted for credential-stuffing detection in the background: the answer does not wait.
+      void this.accessPatterns.loginFailed(dto.email, meta, user?.id ?? null);
       throw new InvalidCredentialsError();
     }
     // Only the right password learns that the address still needs its link.

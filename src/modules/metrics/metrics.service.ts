@@ -4,7 +4,8 @@ import { PrismaService } from '../../database/prisma.service.js';
 
 /**
  * Prometheus metrics (prom-client): requests and latency by route template and status, auth
- * failures by reason, rate-limited requests, refresh-token reuse, every security event by type,
+ * failures by reason, rate-limited requests, refresh-token reuse, suspicious requests by reason,
+ * access-pattern anomalies by kind, every security event by type,
  * the database pool, and Node's defaults (event-loop lag, heap, GC...). ops/prometheus/alerts.yml
  * alerts on them.
  */
@@ -53,6 +54,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly suspiciousRequests = new Counter({
+    name: 'suspicious_requests_total',
+    help: 'Requests refused for input no honest client sends, by reason (every one, not only those recorded as events)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly accessAnomalies = new Counter({
+    name: 'access_anomalies_total',
+    help: 'ACCESS_PATTERN_ANOMALY events (BOLA probing, credential stuffing on one account), by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
@@ -77,6 +92,15 @@ export class MetricsService {
 
   authFailure(reason: string): void {
     this.authFailures.inc({ reason });
+  }
+
+  /** `reason` is one of SUSPICIOUS_INPUT_REASONS, never request text. */
+  suspiciousRequest(reason: string): void {
+    this.suspiciousRequests.inc({ reason });
+  }
+
+  accessAnomaly(kind: string): void {
+    this.accessAnomalies.inc({ kind });
   }
 
   securityEvent(type: string, outcome: string): void {

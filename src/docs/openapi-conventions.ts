@@ -30,6 +30,14 @@ const COMMON_ERRORS: Record<string, string> = {
   '500': 'Internal error (generic body, detail in the log only)',
 };
 
+/**
+ * Errors the pipeline adds depending on where the route lives: production refuses plain HTTP
+ * everywhere but the health probes (src/common/http/transport.ts), and every route under /api
+ * reads PostgreSQL or the Redis rate-limit store, so either being unreachable is a 503.
+ */
+const HTTPS_REQUIRED = 'HTTPS required: a plain-HTTP call in production (no TLS, no trusted X-Forwarded-Proto)';
+const UNAVAILABLE = 'Database or Redis unreachable, or too many password hashes queued: retry later';
+
 /** Length caps for strings whose format implies one (ids, timestamps, addresses). */
 const FORMAT_MAX_LENGTH: Record<string, number> = { uuid: 36, 'date-time': 30, email: 254, password: 512, uri: 2048 };
 const DEFAULT_MAX_LENGTH = 2048;
@@ -107,9 +115,23 @@ function exampleErrors(route: string, responses: Record<string, Json>): void {
   }
 }
 
-function completeResponses(operation: Json, route: string): void {
+/** Adds the production 403 for plain HTTP: its own response where the route had none, else a word in the route's. */
+function httpsRequired(responses: Record<string, Json>): void {
+  const own = responses['403'];
+  if (own) {
+    own.description = `${String(own.description ?? 'Access denied')}; or HTTPS required (plain HTTP in production)`;
+    return;
+  }
+  const response = errorResponse(HTTPS_REQUIRED);
+  (response.content['application/json'] as Json).example = { error: 'HTTPS required', requestId: REQUEST_ID };
+  responses['403'] = response;
+}
+
+function completeResponses(operation: Json, path: string, route: string): void {
   const responses = (operation.responses ??= {}) as Record<string, Json>;
   for (const [status, description] of Object.entries(COMMON_ERRORS)) responses[status] ??= errorResponse(description, status === '429');
+  if (!path.startsWith('/health/')) httpsRequired(responses);
+  if (path.startsWith('/api/')) responses['503'] ??= errorResponse(UNAVAILABLE);
   const secured = Array.isArray(operation.security) && operation.security.length > 0;
   if (secured) responses['401'] ??= errorResponse('Missing, invalid or expired credentials');
   for (const [status, response] of Object.entries(responses)) {
@@ -142,7 +164,7 @@ export function applyApiConventions(document: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const operation = (item as Json)[method] as Json | undefined;
       if (!operation) continue;
-      completeResponses(operation, `${method.toUpperCase()} ${path.replace(/^\/api\/v1(?=\/)/, '')}`);
+      completeResponses(operation, path, `${method.toUpperCase()} ${path.replace(/^\/api\/v1(?=\/)/, '')}`);
     }
   }
   boundSchemas(document.paths);

@@ -5,8 +5,13 @@ import { ErrorResponseDto } from '../errors/error-response.dto.js';
 import type { ApiKeyScope } from './api-key-scopes.js';
 import type { Permission } from './permissions.js';
 
-function forbiddenWhen(permissions: readonly string[], recent: boolean | undefined): string {
-  const reasons = [...(permissions.length > 0 ? [`Needs ${permissions.join(', ')}`] : []), ...(recent ? ['a sign-in within 10 minutes, or the password'] : [])];
+/** Every refusal the route can answer with 403: a missing permission, an old sign-in, an API key it refuses. */
+function forbiddenWhen(permissions: readonly string[], recent: boolean | undefined, apiKeyScope: ApiKeyScope | undefined): string {
+  const reasons = [
+    ...(permissions.length > 0 ? [`Needs ${permissions.join(', ')}`] : []),
+    ...(recent ? ['a sign-in within 10 minutes, or the password'] : []),
+    apiKeyScope ? `an API key needs the ${apiKeyScope} scope` : 'API keys are refused here (`API key not allowed here`)',
+  ];
   return reasons.join('; ');
 }
 
@@ -25,8 +30,7 @@ export function Authenticated(options: { permissions?: Permission[]; apiKeyScope
     permissions.length > 0 ? ApiSecurity('bearer', permissions) : ApiBearerAuth(),
     ...(apiKeyScope ? [ApiSecurity('api-key', [apiKeyScope])] : []),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing, invalid or expired credentials' }),
-    ...(permissions.length > 0 || recentAuthentication
-      ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: forbiddenWhen(permissions, recentAuthentication) })]
-      : []),
+    // Every signed-in route can answer 403: at least to an API key it refuses or whose scope is missing.
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: forbiddenWhen(permissions, recentAuthentication, apiKeyScope) }),
   );
 }

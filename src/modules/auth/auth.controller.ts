@@ -77,6 +77,7 @@ export class AuthController {
   @UseInterceptors(SetRefreshCookieInterceptor)
   @ApiOkResponse({ type: TokenResponseDto, description: 'Rotates the refresh token: the old one dies' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid, expired or reused refresh token' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A cookie refresh from a foreign Origin or a cross-site request (CSRF)' })
   refresh(@Body() dto: RefreshDto, @Req() req: Request, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refreshToken ?? refreshTokenFromCookie(req), meta);
   }

@@ -7,6 +7,7 @@ import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { DatabaseHealthIndicator } from '../../database/database.health.js';
 import { ServiceUnavailableError } from '../../common/errors/app-error.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { LivenessDto } from './dto/liveness.dto.js';
 import { ShutdownState } from './shutdown-state.js';
 
 /** Probes for orchestrators. They reveal up/down only: no versions, hosts or error text. */
@@ -28,7 +29,7 @@ export class HealthController {
       'Public liveness probe, outside `/api`, not rate limited. Always 200 while the process runs; reveals nothing else.',
   })
   @Public()
-  @ApiOkResponse({ description: 'The process is up' })
+  @ApiOkResponse({ type: LivenessDto, description: 'The process is up' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

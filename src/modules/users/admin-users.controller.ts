@@ -39,6 +39,7 @@ export class AdminUsersController {
   })
   @Authenticated({ permissions: ['users:manage'] })
   @ApiOkResponse({ type: UserProfileDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The last admin cannot be demoted' })
   changeRole(
     @CurrentUser() actor: AuthUser,
@@ -76,6 +77,7 @@ export class AdminUsersController {
   })
   @Authenticated({ permissions: ['users:manage'] })
   @ApiOkResponse({ type: UserProfileDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   changePlan(
     @CurrentUser() actor: AuthUser,
     @UuidParam() id: string,

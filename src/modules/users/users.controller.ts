@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation, getSchemaPath } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.js';
 import type { AuthUser } from '../../common/auth/auth-user.js';
@@ -10,6 +10,7 @@ import { PublicUserDto, UserProfileDto } from './dto/user-response.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
+@ApiExtraModels(PublicUserDto, UserProfileDto)
 @Controller({ path: 'users', version: '1' })
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -45,7 +46,11 @@ export class UsersController {
       'Signed in (access token). Answers the public fields of a user, or the full profile for oneself or a caller with `users:read:any`. Refuses API keys (403) and an unknown user (404 `User not found`).',
   })
   @Authenticated()
-  @ApiOkResponse({ type: PublicUserDto, description: 'Public fields; the full profile for oneself or an admin' })
+  // anyOf, not oneOf: a profile also carries every public field, so it would match both.
+  @ApiOkResponse({
+    description: 'Public fields; the full profile for oneself or an admin',
+    schema: { anyOf: [{ $ref: getSchemaPath(PublicUserDto) }, { $ref: getSchemaPath(UserProfileDto) }] },
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   findOne(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<PublicUserDto | UserProfileDto> {
     return this.users.getById(user, id);

@@ -1,5 +1,16 @@
-import { Controller, Get, Redirect, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiFoundResponse, ApiQuery, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiForbiddenResponse,
+  ApiFoundResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../../common/errors/error-response.dto.js';
 import type { Request, Response } from 'express';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../../common/http/request-meta.js';
@@ -22,6 +33,7 @@ export class GoogleController {
   @Public()
   @ApiQuery({ name: 'returnTo', required: false, schema: { type: 'string', maxLength: 2000 }, description: 'A path of the front end, or a URL on an allowed origin (anything else, or longer: the front end)' })
   @ApiFoundResponse({ description: 'To Google, with state, PKCE (S256) and nonce' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Google sign-in is not configured' })
   start(@Req() req: Request, @Res() res: Response): void {
     this.google.start(req, res);
   }
@@ -34,9 +46,15 @@ export class GoogleController {
   })
   @Public()
   @UseGuards(GoogleAuthGuard)
-  @Redirect()
   @ApiFoundResponse({ description: 'To FRONTEND_URL, with the refresh cookie set and no token in the URL' })
-  callback(@Req() req: FlowRequest, @Res({ passthrough: true }) res: Response, @ReqMeta() meta: RequestMeta): Promise<{ url: string }> {
-    return this.google.finish(req.user as UserCredentialsRow, req, res, meta);
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Google sign-in failed (state, PKCE, nonce or ID token)' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'An unverified Google email, or a disabled account' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Google sign-in is not configured' })
+  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'Google did not answer properly' })
+  @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'Google did not answer in time' })
+  async callback(@Req() req: FlowRequest, @Res() res: Response, @ReqMeta() meta: RequestMeta): Promise<void> {
+    const { url } = await this.google.finish(req.user as UserCredentialsRow, req, res, meta);
+    // An empty 302, as the start answers: express's redirect() adds a text or HTML page that echoes the URL.
+    res.status(302).location(url).end();
   }
 }

@@ -42,6 +42,7 @@ export class MfaController {
   @Authenticated({ recentAuthentication: true })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RecoveryCodesDto, description: 'MFA on; every other session of the user ends' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'No pending setup, or MFA is already enabled' })
   enable(@CurrentUser() user: AuthUser, @Body() dto: MfaEnableDto, @ReqMeta() meta: RequestMeta): Promise<RecoveryCodesDto> {
     return this.mfa.enable(user, dto, meta);
   }
@@ -72,6 +73,7 @@ export class MfaController {
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'MFA turned off' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'MFA is not enabled' })
   disable(@CurrentUser() user: AuthUser, @Body() dto: MfaDisableDto, @ReqMeta() meta: RequestMeta): Promise<void> {
     return this.mfa.disable(user, dto.password, dto.code, meta);
   }

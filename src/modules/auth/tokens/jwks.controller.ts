@@ -3,6 +3,7 @@ import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { SkipThrottle } from '@nestjs/throttler';
+import { JwksDto } from '../dto/jwks.dto.js';
 import { SigningKeysService, type PublicJwk } from './signing-keys.service.js';
 
 /** Public keys for verifying access tokens (RFC 7517). Served outside /api, as clients expect. */
@@ -20,7 +21,7 @@ export class JwksController {
   })
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOkResponse({ description: 'JSON Web Key Set' })
+  @ApiOkResponse({ type: JwksDto, description: 'JSON Web Key Set' })
   jwks(): { keys: PublicJwk[] } {
     return this.keys.publicJwks();
   }

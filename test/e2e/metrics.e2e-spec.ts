@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'yaml';
+import { SUSPICIOUS_INPUT_REASONS } from '../../src/common/http/suspicious-input.js';
+import { ACCESS_ANOMALY_KINDS } from '../../src/modules/metrics/metrics.service.js';
 import { useTestApp } from '../setup/create-test-app.js';
 import { API } from '../setup/factories.js';
 
@@ -38,6 +40,12 @@ describe('metrics (e2e)', () => {
     expect(text).toMatch(/security_events_total\{type="LOGIN_FAILED",outcome="failure"\} \d+/);
     expect(text).toMatch(/db_pool_connections\{state="total"\} \d+/);
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('every detection series exists at 0 from the start, so the first event is an increase the alerts see', async () => {
+    const text = (await scrape()).text;
+    for (const reason of SUSPICIOUS_INPUT_REASONS) expect(text).toMatch(new RegExp(`suspicious_requests_total\\{reason="${reason}"\\} \\d+`));
+    for (const kind of ACCESS_ANOMALY_KINDS) expect(text).toMatch(new RegExp(`access_anomalies_total\\{kind="${kind}"\\} \\d+`));
   });
 
   it('every metric the alert rules use exists in /metrics', async () => {

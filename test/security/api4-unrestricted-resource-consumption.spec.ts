@@ -7,6 +7,7 @@
  * same database.
  */
 import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
 import { describe, expect, it } from '@jest/globals';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { Plan } from '../../src/generated/prisma/enums.js';
@@ -220,6 +221,16 @@ describe('API4 unrestricted resource consumption (security)', () => {
     it('VAL-05 a 300 kB JSON body gets 413 with the standard body', async () => {
       const reply = await call(generous(), 'POST', `${API}/auth/login`, { body: { email: uniqueEmail(), password: 'x', padding: 'x'.repeat(300 * 1024) } });
       expectError(reply, 413, 'Request body too large');
+    });
+
+    it('VAL-05 a body nested as deep as the size limit allows gets 400 at once, and the server stays up', async () => {
+      // Walking such a document with a path copied per level costs time and memory quadratic in its
+      // depth: 120 kB of `[[[...0,0,...]]]` once took a process to "heap out of memory".
+      for (const body of ['['.repeat(128_000) + ']'.repeat(128_000), '['.repeat(30_000) + '0,'.repeat(30_000) + '0' + ']'.repeat(30_000)]) {
+        const reply = await request(generous().getHttpServer()).post(`${API}/auth/login`).set('content-type', 'application/json').send(body);
+        expect({ status: reply.status, body: reply.body as unknown }).toEqual({ status: 400, body: { error: 'Malformed JSON body', requestId: reply.headers['x-request-id'] } });
+      }
+      expect((await call(generous(), 'GET', '/health/live')).status).toBe(200);
     });
 
     it('VAL-05 a 1 MB password gets 413 (or 400) fast, on register and on login', async () => {

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors/app-error.js';
-import { fieldPath, markSuspicious, type SuspiciousInput } from './suspicious-input.js';
+import { CONTROL_CHARACTER, fieldPath, markSuspicious, type SuspiciousInput } from './suspicious-input.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -27,17 +27,15 @@ function refuseEncodedBody(req: Request, _res: Response, next: NextFunction): vo
 /** Keys that could reach an object's prototype if some code ever merged the body into an object. */
 const POLLUTING_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Control characters no honest text holds: C0 except tab, LF and CR, and DEL. NUL also cannot be stored by PostgreSQL. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Not Unicode at all (a lone UTF-16 surrogate breaks encodeURIComponent, validators and the driver). */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
-type Finding = SuspiciousInput | 'not-unicode';
+/** A refusal: marked suspicious, or plain (text that is not Unicode, a document nested too deep). */
+type Finding = SuspiciousInput | 'not-unicode' | 'too-deep';
 
 function textFinding(text: string, path: (string | number)[]): Finding | undefined {
-  if (CONTROL.test(text)) return { reason: 'control_character', field: fieldPath('body', path) };
+  if (CONTROL_CHARACTER.test(text)) return { reason: 'control_character', field: fieldPath('body', path) };
   return LONE_SURROGATE.test(text) ? 'not-unicode' : undefined;
 }
 
@@ -46,24 +44,42 @@ function keyFinding(key: string, path: (string | number)[]): Finding | undefined
   return textFinding(key, path);
 }
 
+/** Deeper than any body this API takes: refused before anything walks it further. */
+export const MAX_JSON_DEPTH = 32;
+
+/** A value of the document being walked, with the way back to the root (its path is built only when needed). */
+type Node = { value: unknown; key: string | number | undefined; parent: Node | undefined; depth: number };
+
+function pathOf(node: Node): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.push(n.key);
+  return path.reverse();
+}
+
 /**
- * The first refusable key or string of a parsed document, depth-first, with an explicit stack
- * (a deeply nested document cannot overflow the call stack).
+ * The first refusable key or string of a parsed document, depth-first, with an explicit stack (a
+ * deeply nested document cannot overflow the call stack). Linear in the document's size: each
+ * node points at its parent, and a path is built only for what is refused. A document nested
+ * deeper than MAX_JSON_DEPTH is refused as it is reached (so `[[[[...]]]]` costs nothing).
  */
 function findHostileText(document: unknown): Finding | undefined {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: document, path: [] }];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path } = item;
+  const stack: Node[] = [{ value: document, key: undefined, parent: undefined, depth: 0 }];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const { value, depth } = node;
     if (typeof value === 'string') {
-      const found = textFinding(value, path);
+      const found = textFinding(value, pathOf(node));
       if (found) return found;
-    } else if (Array.isArray(value)) {
-      value.forEach((child: unknown, i) => stack.push({ value: child, path: [...path, i] }));
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) {
-        const found = keyFinding(key, [...path, key]);
-        if (found) return found;
-        stack.push({ value: child, path: [...path, key] });
+      if (depth >= MAX_JSON_DEPTH) return 'too-deep';
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: node, depth: depth + 1 });
+      } else {
+        for (const [key, child] of Object.entries(value)) {
+          const next: Node = { value: child, key, parent: node, depth: depth + 1 };
+          const found = keyFinding(key, pathOf(next));
+          if (found) return found;
+          stack.push(next);
+        }
       }
     }
   }
@@ -71,15 +87,16 @@ function findHostileText(document: unknown): Finding | undefined {
 }
 
 /**
- * Prototype-pollution keys and unstorable or control text anywhere in the document are a 400
- * (whatever the DTO would have said), with the same message as malformed JSON. All but the lone
- * surrogate (which a client's naive string slicing can produce) are marked suspicious.
+ * Prototype-pollution keys, unstorable or control text anywhere in the document, and nesting past
+ * MAX_JSON_DEPTH are a 400 (whatever the DTO would have said), with the same message as malformed
+ * JSON. The keys and control text are marked suspicious; a lone surrogate (which a client's naive
+ * string slicing can produce) and deep nesting (not on the fixed list of reasons) are not.
  */
 function refuseHostileJson(req: Request, _res: Response, next: NextFunction): void {
   const found = req.body === undefined ? undefined : findHostileText(req.body);
   if (!found) return next();
   const error = new BadRequestError('Malformed JSON body');
-  next(found === 'not-unicode' ? error : markSuspicious(error, found.reason, found.field));
+  next(typeof found === 'string' ? error : markSuspicious(error, found.reason, found.field));
 }
 
 /**

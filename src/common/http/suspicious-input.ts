@@ -1,3 +1,5 @@
+import { getMetadataStorage } from 'class-validator';
+
 /**
  * Refusals no honest client provokes (docs/SECURITY.md, LOG-04). Whoever refuses such input marks
  * the error (or the request) with one reason from this fixed list and the field path; the
@@ -7,7 +9,7 @@
 export const SUSPICIOUS_INPUT_REASONS = [
   /** `__proto__`, `constructor` or `prototype` as a JSON key (prototype pollution). */
   'prototype_key',
-  /** NUL or another C0 control character (other than tab, LF, CR) or DEL in a JSON key or string, or in a refused query/param. */
+  /** NUL or another C0 control character (other than tab, LF, VT, FF, CR) or DEL in a JSON key or string, or in a refused query/param. */
   'control_character',
   /** An object or array where a string is expected (operator injection such as `{"$ne": null}`). */
   'type_confusion',
@@ -24,6 +26,14 @@ export const SUSPICIOUS_INPUT_REASONS = [
 ] as const;
 
 export type SuspiciousInputReason = (typeof SUSPICIOUS_INPUT_REASONS)[number];
+
+/**
+ * Control characters no honest text holds: C0 except the whitespace ones (tab, LF, vertical tab,
+ * form feed, CR: text pasted from word processors and PDFs carries the last two), and DEL. NUL
+ * also cannot be stored by PostgreSQL.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000E-\u001F\u007F]/;
 
 /** What is recorded: the reason and where in the request, never the value. */
 export type SuspiciousInput = { reason: SuspiciousInputReason; field: string };
@@ -46,18 +56,34 @@ export function suspicionOf(...targets: unknown[]): SuspiciousInput | undefined 
   return undefined;
 }
 
-/** Key names that are safe to log as they are: short identifiers only. */
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]{0,39}$/;
 const MAX_SEGMENTS = 8;
+const POLLUTING_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The property names the DTOs declare (class-validator's metadata), kept while no new DTO loads. */
+let declared: { count: number; names: Set<string> } = { count: -1, names: new Set() };
+
+function declaredNames(): Set<string> {
+  // class-validator keeps every decorated property here; it has no public "all targets" accessor.
+  const storage = getMetadataStorage() as unknown as { validationMetadatas?: Map<unknown, { propertyName: string }[]> };
+  const byTarget = storage.validationMetadatas ?? new Map<unknown, { propertyName: string }[]>();
+  if (byTarget.size !== declared.count) {
+    declared = { count: byTarget.size, names: new Set([...byTarget.values()].flat().map((m) => m.propertyName)) };
+  }
+  return declared.names;
+}
 
 /**
  * A field path for a log line, e.g. `body.tags.2` or `body.profile.__proto__` (with root `''`,
- * the relative `.tags.2`, for a caller that adds the root later). Attacker-chosen
- * key names are bounded: a segment that is not a short identifier or an index becomes `?`
- * (no quotes, newlines or payload fragments reach the log), and only 8 segments are kept.
+ * the relative `.tags.2`, for a caller that adds the root later). Only names the API itself
+ * chose reach the log: a property some DTO declares, an array index, or a prototype key; any
+ * other key, being the caller's text, becomes `?` (no payload fragment, quote or newline reaches
+ * the log, and no caller can write words of their own into the trail). At most 8 segments.
  */
 export function fieldPath(root: string, segments: readonly (string | number)[]): string {
-  const safe = segments.slice(0, MAX_SEGMENTS).map((s) => (typeof s === 'number' || IDENTIFIER.test(s) ? String(s) : '?'));
+  const names = declaredNames();
+  const safe = segments
+    .slice(0, MAX_SEGMENTS)
+    .map((s) => (typeof s === 'number' || POLLUTING_KEYS.has(s) || names.has(s) ? String(s) : '?'));
   if (segments.length > MAX_SEGMENTS) safe.push('…');
   return [root, ...safe].join('.');
 }

@@ -1,7 +1,7 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { ValidationFailedError, type FieldError } from '../errors/app-error.js';
-import { fieldPath, markSuspicious, suspicionOf, type SuspiciousInputReason } from './suspicious-input.js';
+import { CONTROL_CHARACTER, fieldPath, markSuspicious, suspicionOf, type SuspiciousInputReason } from './suspicious-input.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -11,22 +11,20 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-/** Whether the failed `isString` of this property applies to each item of an array (`{ each: true }`). */
+/** Rules that only a string (or one of a set of strings) passes: one failing on an object or array is type confusion. */
+const STRING_RULES = ['isString', 'isEmail', 'isUnambiguousEmail', 'matches', 'isUuid', 'isIn', 'isEnum', 'isDateString', 'isIso8601'];
+
+/** Whether a string rule of this property applies to each item of an array (`{ each: true }`): a list of strings. */
 function stringEachItem(e: ValidationError): boolean {
   const target = e.target?.constructor;
   if (!target) return false;
   return getMetadataStorage()
     .getTargetValidationMetadatas(target, '', true, false)
-    .some((m) => m.propertyName === e.property && m.name === 'isString' && m.each === true);
+    .some((m) => m.propertyName === e.property && m.each === true && STRING_RULES.includes(m.name ?? ''));
 }
 
 const isStructured = (value: unknown) => value !== null && typeof value === 'object';
-
-/** Rules that only a string passes: one of them failing on an object or array is type confusion. */
-const STRING_RULES = ['isString', 'isEmail', 'isUnambiguousEmail', 'matches', 'isUuid'];
 
 /** An object or array where a string is expected: `{"$ne": null}` for an email, `["a", "b"]` for a title. */
 function isTypeConfusion(e: ValidationError): boolean {
@@ -43,7 +41,7 @@ function suspicionIn(errors: ValidationError[], parent: string[] = []): { reason
   for (const e of errors) {
     const path = [...parent, e.property];
     if (isTypeConfusion(e)) return { reason: 'type_confusion', path };
-    if (typeof e.value === 'string' && CONTROL.test(e.value)) return { reason: 'control_character', path };
+    if (typeof e.value === 'string' && CONTROL_CHARACTER.test(e.value)) return { reason: 'control_character', path };
     const nested = suspicionIn(e.children ?? [], path);
     if (nested) return nested;
   }

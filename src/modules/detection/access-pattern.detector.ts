@@ -6,12 +6,11 @@ import { AppConfig } from '../../config/app-config.js';
 import type { Budget } from '../../config/rate-limit.config.js';
 import { REDIS } from '../../redis/redis.provider.js';
 import { AuditService } from '../audit/audit.service.js';
-import { MetricsService } from '../metrics/metrics.service.js';
+import { MetricsService, type AccessAnomalyKind } from '../metrics/metrics.service.js';
 import { createLimiter, hashKey, isOverLimit, type Limiter } from '../rate-limit/limiters.js';
 import { firstInWindow } from './first-in-window.js';
-import { principalOf } from './principal.js';
+import { networkOf, principalOf } from './principal.js';
 
-export type AnomalyKind = 'bola_probing' | 'credential_stuffing';
 
 /**
  * Counts distinct things per subject within a window: each (subject, thing) pair counts once
@@ -55,11 +54,11 @@ function resourceOf(req: Request): string | undefined {
 /**
  * ACCESS_PATTERN_ANOMALY events (LOG-05), counted on the rate-limit store (Redis when configured,
  * so instances see one pattern):
- *  - BOLA probing: one principal (API key, user, or IP) answered 403/404 on more than
+ *  - BOLA probing: one principal (a user, with the API keys they hold, or a network) answered 403/404 on more than
  *    ANOMALY_DENIED_IDS_THRESHOLD distinct resource ids within 5 minutes. Successful reads (browsing
  *    published posts), the same id denied again and 404s on unknown routes do not count.
  *  - Credential stuffing aimed at one account: failed logins on one address (known or not) from
- *    more than ANOMALY_LOGIN_IPS_THRESHOLD distinct IPs within an hour.
+ *    more than ANOMALY_LOGIN_IPS_THRESHOLD distinct IPs (IPv6: /64 networks) within an hour.
  * One event per principal (or account) and kind per window. Nothing is refused here: the
  * request budgets and the login lock do that. Keys hold hashes only, never an email or an IP.
  */
@@ -68,7 +67,7 @@ export class AccessPatternDetector {
   private readonly logger = new Logger('Detection');
   private readonly deniedIds: DistinctCounter;
   private readonly loginIps: DistinctCounter;
-  private readonly thresholds: Record<AnomalyKind, Budget>;
+  private readonly thresholds: Record<AccessAnomalyKind, Budget>;
 
   constructor(
     config: AppConfig,
@@ -94,14 +93,15 @@ export class AccessPatternDetector {
 
   /** A login failed (wrong password, unknown address, locked or disabled account). */
   async loginFailed(email: string, meta: RequestMeta, userId: string | null): Promise<void> {
-    const account = hashKey(email);
-    if (await this.guarded(() => this.loginIps.passesLimit(account, meta.ip ?? 'unknown'))) {
-      // The account by a short hash, so events about one address can be grouped without storing it.
-      this.raise('credential_stuffing', meta, userId, { account });
+    // Distinct networks, not addresses: anyone holds a whole IPv6 /64 to rotate through.
+    if (await this.guarded(() => this.loginIps.passesLimit(hashKey(email), networkOf(meta.ip ?? 'unknown')))) {
+      // The event names the account by its id when it exists; never the address, nor a hash of it
+      // (an unsalted hash of an address is reversed by hashing a list of candidates).
+      this.raise('credential_stuffing', meta, userId, {});
     }
   }
 
-  private raise(kind: AnomalyKind, meta: RequestMeta, userId: string | null, extra: Record<string, string>): void {
+  private raise(kind: AccessAnomalyKind, meta: RequestMeta, userId: string | null, extra: Record<string, string>): void {
     const { limit, windowSeconds } = this.thresholds[kind];
     this.metrics.accessAnomaly(kind);
     this.audit.record('ACCESS_PATTERN_ANOMALY', { meta, userId, outcome: 'failure', metadata: { kind, threshold: limit, windowSeconds, ...extra } });

@@ -8,20 +8,25 @@ import { REDIS } from '../../redis/redis.provider.js';
 import { AuditService } from '../audit/audit.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { createLimiter, hashKey, type Limiter } from '../rate-limit/limiters.js';
-import { firstInWindow } from './first-in-window.js';
+import { firstInWindow, pointLeft } from './first-in-window.js';
 import { principalOf } from './principal.js';
 
 /**
  * SUSPICIOUS_INPUT events (LOG-04): a refusal marked at its source (json-body.ts, transport.ts,
  * the validation pipe, the JWT strategy) becomes one log line and one audit row holding the
  * reason and the field path, never the value. Every such request counts in
- * `suspicious_requests_total{reason}`; events are bounded to one per principal, reason and
- * minute, so a flood of bad requests cannot flood the audit table or the log.
+ * `suspicious_requests_total{reason}`; events are bounded to one per principal (user, or network:
+ * an IPv6 /64), reason and minute, and to MAX_EVENTS_PER_REASON_PER_MINUTE per reason in all, so
+ * a flood of bad requests from many addresses cannot flood the audit table, the log or the
+ * database pool either. Past the overall bound the metric still counts, and its alert fires.
  */
+export const MAX_EVENTS_PER_REASON_PER_MINUTE = 60;
+
 @Injectable()
 export class SuspiciousInputRecorder {
   private readonly logger = new Logger('Detection');
   private readonly recorded: Limiter;
+  private readonly overall: Limiter;
 
   constructor(
     config: AppConfig,
@@ -30,6 +35,10 @@ export class SuspiciousInputRecorder {
     private readonly metrics: MetricsService,
   ) {
     this.recorded = createLimiter(redis, `${config.rateLimit.keyPrefix}:suspicious-input`, { limit: 1, windowSeconds: 60 });
+    this.overall = createLimiter(redis, `${config.rateLimit.keyPrefix}:suspicious-input-all`, {
+      limit: MAX_EVENTS_PER_REASON_PER_MINUTE,
+      windowSeconds: 60,
+    });
   }
 
   async record(req: Request, found: SuspiciousInput): Promise<void> {
@@ -37,6 +46,7 @@ export class SuspiciousInputRecorder {
     const principal = principalOf(req);
     try {
       if (!(await firstInWindow(this.recorded, hashKey(`${principal.key}|${found.reason}`)))) return;
+      if (!(await pointLeft(this.overall, found.reason))) return;
     } catch {
       // Store down: no event rather than an unbounded stream of them (the metric still counts).
       this.logger.debug('suspicious input not recorded: counter store unavailable');
@@ -50,3 +60,4 @@ export class SuspiciousInputRecorder {
     });
   }
 }
+

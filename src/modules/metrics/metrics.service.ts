@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { SUSPICIOUS_INPUT_REASONS, type SuspiciousInputReason } from '../../common/http/suspicious-input.js';
 import { PrismaService } from '../../database/prisma.service.js';
+
+/** The kinds of ACCESS_PATTERN_ANOMALY, the label values of `access_anomalies_total`. */
+export const ACCESS_ANOMALY_KINDS = ['bola_probing', 'credential_stuffing'] as const;
+export type AccessAnomalyKind = (typeof ACCESS_ANOMALY_KINDS)[number];
 
 /**
  * Prometheus metrics (prom-client): requests and latency by route template and status, auth
@@ -70,6 +75,10 @@ export class MetricsService {
 
   constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
+    // Every label value exists from the start at 0, so the first event after a start is an
+    // increase the alert rules see (a series born at 1 has no earlier sample to increase from).
+    for (const reason of SUSPICIOUS_INPUT_REASONS) this.suspiciousRequests.inc({ reason }, 0);
+    for (const kind of ACCESS_ANOMALY_KINDS) this.accessAnomalies.inc({ kind }, 0);
     new Gauge({
       name: 'db_pool_connections',
       help: 'Database pool connections, by state (total, idle, waiting clients)',
@@ -95,11 +104,11 @@ export class MetricsService {
   }
 
   /** `reason` is one of SUSPICIOUS_INPUT_REASONS, never request text. */
-  suspiciousRequest(reason: string): void {
+  suspiciousRequest(reason: SuspiciousInputReason): void {
     this.suspiciousRequests.inc({ reason });
   }
 
-  accessAnomaly(kind: string): void {
+  accessAnomaly(kind: AccessAnomalyKind): void {
     this.accessAnomalies.inc({ kind });
   }
 

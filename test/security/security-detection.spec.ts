@@ -117,11 +117,12 @@ describe('security detection (checklist L: LOG-04, LOG-05)', () => {
       expect((await counterValue(app(), 'suspicious_requests_total', 'reason', 'prototype_key')) - before).toBe(50);
     });
 
-    it('LOG-04 honest requests raise nothing: tabs, line and page breaks in text, a wrong type that is not an object, a real token', async () => {
+    it('LOG-04 honest requests raise nothing: tabs, line and page breaks in text, a wrong type that is not an object, an unknown scope, a real token', async () => {
       const from = freshIp();
       user ??= await createUser(app());
       expect((await call(app(), 'POST', `${API}/posts`, { from, token: user.accessToken, body: { title: 'Tabs\tand\nnewlines', content: 'a\r\nb, pasted\u000bline break\u000cpage break' } })).status).toBe(201);
       expectError(await call(app(), 'POST', `${API}/posts`, { from, token: user.accessToken, body: { title: 42, content: 'c' } }), 400);
+      expectError(await call(app(), 'POST', `${API}/api-keys`, { from, token: user.accessToken, body: { name: 'typo', scopes: ['post:read'] } }), 400);
       expectError(await call(app(), 'POST', `${API}/auth/login`, { from, body: { email: 'a@example.com', password: 'wrong password' } }), 401);
       expect((await call(app(), 'GET', `${API}/users/me`, { from, token: user.accessToken })).status).toBe(200);
       expect(await eventsOf(app(), { type: 'SUSPICIOUS_INPUT', ip: from }, 0)).toEqual([]);

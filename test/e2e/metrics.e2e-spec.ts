@@ -44,7 +44,10 @@ describe('metrics (e2e)', () => {
 
   it('every detection series exists at 0 from the start, so the first event is an increase the alerts see', async () => {
     const text = (await scrape()).text;
-    for (const reason of SUSPICIOUS_INPUT_REASONS) expect(text).toMatch(new RegExp(`suspicious_requests_total\\{reason="${reason}"\\} \\d+`));
+    for (const reason of SUSPICIOUS_INPUT_REASONS) {
+      expect(text).toMatch(new RegExp(`suspicious_requests_total\\{reason="${reason}"\\} \\d+`));
+      expect(text).toMatch(new RegExp(`suspicious_events_suppressed_total\\{reason="${reason}"\\} \\d+`));
+    }
     for (const kind of ACCESS_ANOMALY_KINDS) expect(text).toMatch(new RegExp(`access_anomalies_total\\{kind="${kind}"\\} \\d+`));
   });
 

@@ -68,6 +68,7 @@ describe('security detection (checklist L: LOG-04, LOG-05)', () => {
     { reason: 'control_character', field: 'query.q', status: 400, request: () => ['GET', `${API}/posts?q=a%00b`, { token: user.accessToken }] },
     { reason: 'type_confusion', field: 'body.password', status: 400, request: (m) => ['POST', `${API}/auth/login`, { body: { email: 'a@example.com', password: { $ne: m } } }] },
     { reason: 'type_confusion', field: 'body.email', status: 400, request: (m) => ['POST', `${API}/auth/login`, { body: { email: { $gt: '' }, password: m } }] },
+    { reason: 'type_confusion', field: 'body.expiresAt', status: 400, request: (m) => ['POST', `${API}/api-keys`, { token: user.accessToken, body: { name: m, scopes: ['posts:read'], expiresAt: { $gt: '' } } }] },
     { reason: 'type_confusion', field: 'body.title', status: 400, request: (m) => ['POST', `${API}/posts`, { token: user.accessToken, body: { title: [m, m], content: 'c' } }] },
     { reason: 'token_alg_none', field: 'header.authorization.alg', status: 401, request: (m) => ['GET', `${API}/users/me`, { token: unsignedToken({ alg: 'none', typ: 'at+jwt' }, { sub: m }) }] },
     { reason: 'token_alg_hmac', field: 'header.authorization.alg', status: 401, request: (m) => ['GET', `${API}/users/me`, { token: hmacToken({ alg: 'HS256', typ: 'at+jwt' }, { sub: m }) }] },
@@ -82,7 +83,8 @@ describe('security detection (checklist L: LOG-04, LOG-05)', () => {
     it.each(PROBES.map((p) => ({ ...p, name: `${p.reason} (${p.field})` })))(
       'LOG-04 $name: sent twice, one SUSPICIOUS_INPUT event with its reason and field, no payload in the row or the log',
       async (probe) => {
-        user ??= await createUser(app());
+        // A user of its own per probe: signed in, the principal is the user, not the address.
+        user = await createUser(app());
         const from = freshIp();
         const marker = `MARK${randomUUID().replaceAll('-', '')}`;
         const [method, path, options] = probe.request(marker);
@@ -117,12 +119,13 @@ describe('security detection (checklist L: LOG-04, LOG-05)', () => {
       expect((await counterValue(app(), 'suspicious_requests_total', 'reason', 'prototype_key')) - before).toBe(50);
     });
 
-    it('LOG-04 honest requests raise nothing: tabs, line and page breaks in text, a wrong type that is not an object, an unknown scope, a real token', async () => {
+    it('LOG-04 honest requests raise nothing: tabs, line and page breaks in text, a wrong type that is not an object, an unknown scope, a repeated query parameter, a real token', async () => {
       const from = freshIp();
       user ??= await createUser(app());
       expect((await call(app(), 'POST', `${API}/posts`, { from, token: user.accessToken, body: { title: 'Tabs\tand\nnewlines', content: 'a\r\nb, pasted\u000bline break\u000cpage break' } })).status).toBe(201);
       expectError(await call(app(), 'POST', `${API}/posts`, { from, token: user.accessToken, body: { title: 42, content: 'c' } }), 400);
       expectError(await call(app(), 'POST', `${API}/api-keys`, { from, token: user.accessToken, body: { name: 'typo', scopes: ['post:read'] } }), 400);
+      expectError(await call(app(), 'GET', `${API}/posts?q=a&q=b`, { from, token: user.accessToken }), 400);
       expectError(await call(app(), 'POST', `${API}/auth/login`, { from, body: { email: 'a@example.com', password: 'wrong password' } }), 401);
       expect((await call(app(), 'GET', `${API}/users/me`, { from, token: user.accessToken })).status).toBe(200);
       expect(await eventsOf(app(), { type: 'SUSPICIOUS_INPUT', ip: from }, 0)).toEqual([]);
@@ -221,7 +224,7 @@ describe('LOG-04 the overall bound: many addresses cannot flood the trail either
   // An app of its own (its own counters), so events of the tests above do not share its budget.
   const flooded = useListeningApp();
 
-  it(`LOG-04 ${MAX_EVENTS_PER_REASON_PER_MINUTE + 5} addresses sending a method override within a minute leave ${MAX_EVENTS_PER_REASON_PER_MINUTE} events; the metric counts all`, async () => {
+  it(`LOG-04 ${MAX_EVENTS_PER_REASON_PER_MINUTE + 5} addresses sending a method override within a minute leave ${MAX_EVENTS_PER_REASON_PER_MINUTE} events; the metric counts all, and the 5 suppressed`, async () => {
     const before = await counterValue(flooded(), 'suspicious_requests_total', 'reason', 'method_override');
     const sources = Array.from({ length: MAX_EVENTS_PER_REASON_PER_MINUTE + 5 }, () => freshIp());
     for (const from of sources) expectError(await call(flooded(), 'GET', `${API}/posts`, { from, headers: { 'X-HTTP-Method': 'PUT' } }), 400);
@@ -231,5 +234,6 @@ describe('LOG-04 the overall bound: many addresses cannot flood the trail either
     await sleep(300);
     expect(await count()).toBe(MAX_EVENTS_PER_REASON_PER_MINUTE);
     expect((await counterValue(flooded(), 'suspicious_requests_total', 'reason', 'method_override')) - before).toBe(sources.length);
+    expect(await counterValue(flooded(), 'suspicious_events_suppressed_total', 'reason', 'method_override')).toBe(5);
   });
 });

@@ -34,13 +34,14 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 /** A refusal: marked suspicious, or plain (text that is not Unicode, a document nested too deep). */
 type Finding = SuspiciousInput | 'not-unicode' | 'too-deep';
 
-function textFinding(text: string, path: (string | number)[]): Finding | undefined {
-  if (CONTROL_CHARACTER.test(text)) return { reason: 'control_character', field: fieldPath('body', path) };
+/** `path` is called only for a finding: most text is clean, and its path is never built. */
+function textFinding(text: string, path: () => (string | number)[]): Finding | undefined {
+  if (CONTROL_CHARACTER.test(text)) return { reason: 'control_character', field: fieldPath('body', path()) };
   return LONE_SURROGATE.test(text) ? 'not-unicode' : undefined;
 }
 
-function keyFinding(key: string, path: (string | number)[]): Finding | undefined {
-  if (POLLUTING_KEYS.has(key)) return { reason: 'prototype_key', field: fieldPath('body', path) };
+function keyFinding(key: string, path: () => (string | number)[]): Finding | undefined {
+  if (POLLUTING_KEYS.has(key)) return { reason: 'prototype_key', field: fieldPath('body', path()) };
   return textFinding(key, path);
 }
 
@@ -67,7 +68,7 @@ function findHostileText(document: unknown): Finding | undefined {
   for (let node = stack.pop(); node; node = stack.pop()) {
     const { value, depth } = node;
     if (typeof value === 'string') {
-      const found = textFinding(value, pathOf(node));
+      const found = textFinding(value, () => pathOf(node));
       if (found) return found;
     } else if (value !== null && typeof value === 'object') {
       if (depth >= MAX_JSON_DEPTH) return 'too-deep';
@@ -76,7 +77,7 @@ function findHostileText(document: unknown): Finding | undefined {
       } else {
         for (const [key, child] of Object.entries(value)) {
           const next: Node = { value: child, key, parent: node, depth: depth + 1 };
-          const found = keyFinding(key, pathOf(next));
+          const found = keyFinding(key, () => pathOf(next));
           if (found) return found;
           stack.push(next);
         }

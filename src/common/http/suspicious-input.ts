@@ -47,6 +47,11 @@ export function markSuspicious<T extends object>(target: T, reason: SuspiciousIn
   return target;
 }
 
+/** Takes the mark off `target` (a refusal that turned out to be honest after all). */
+export function clearSuspicion(target: object): void {
+  marks.delete(target);
+}
+
 /** The mark on the first of `targets` that has one. */
 export function suspicionOf(...targets: unknown[]): SuspiciousInput | undefined {
   for (const target of targets) {

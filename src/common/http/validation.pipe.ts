@@ -1,7 +1,7 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { ValidationFailedError, type FieldError } from '../errors/app-error.js';
-import { CONTROL_CHARACTER, fieldPath, markSuspicious, suspicionOf, type SuspiciousInputReason } from './suspicious-input.js';
+import { clearSuspicion, CONTROL_CHARACTER, fieldPath, markSuspicious, suspicionOf, type SuspiciousInputReason } from './suspicious-input.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -61,7 +61,12 @@ class MarkingValidationPipe extends ValidationPipe {
     } catch (err) {
       // The factory below knows the field, this knows where it came from: `body`, `query`, `param`.
       const found = suspicionOf(err);
-      if (found && err instanceof ValidationFailedError) markSuspicious(err, found.reason, `${metadata.type}${found.field}`);
+      // The query parser is `simple`: a query value is a string, or an array when the name was
+      // repeated (`?q=a&q=b`), never an object. A repetition is no operator injection.
+      if (found && err instanceof ValidationFailedError) {
+        if (metadata.type === 'query' && found.reason === 'type_confusion') clearSuspicion(err);
+        else markSuspicious(err, found.reason, `${metadata.type}${found.field}`);
+      }
       throw err;
     }
   }

@@ -12,6 +12,18 @@ describe('detection principals', () => {
     expect(networkOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(networkOf('::1')).toBe('0:0:0:0::/64');
     expect(networkOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(networkOf('2001:DB8:1:2::1')).toBe('2001:db8:1:2::/64');
+  });
+
+  it('counts an IPv4 address inside an IPv6 one as that IPv4 address, and a dotted tail as two groups', () => {
+    for (const mapped of ['::ffff:102:304', '0:0:0:0:0:ffff:1.2.3.4', '::ffff:1.2.3.4%eth0', '64:ff9b::1.2.3.4']) expect(networkOf(mapped)).toBe('1.2.3.4');
+    expect(networkOf('1::2:3:4:5.6.7.8')).toBe('1:0:0:2::/64');
+  });
+
+  it('drops a port a proxy appended, and counts anything that is no address as one network', () => {
+    expect(networkOf('1.2.3.4:5678')).toBe('1.2.3.4');
+    expect(networkOf('[2001:db8:1:2::1]:443')).toBe('2001:db8:1:2::/64');
+    for (const junk of ['unknown', '', 'not an ip', '999.1.1.1', '::g']) expect(networkOf(junk)).toBe('invalid');
   });
 
   it('counts an API key as its owner, and a caller not signed in by network', () => {

@@ -18,7 +18,8 @@ import { principalOf } from './principal.js';
  * `suspicious_requests_total{reason}`; events are bounded to one per principal (user, or network:
  * an IPv6 /64), reason and minute, and to MAX_EVENTS_PER_REASON_PER_MINUTE per reason in all, so
  * a flood of bad requests from many addresses cannot flood the audit table, the log or the
- * database pool either. Past the overall bound the metric still counts, and its alert fires.
+ * database pool either. Past the overall bound every request still counts in the metric, and
+ * `suspicious_events_suppressed_total{reason}` (alert SuspiciousInputSuppressed) says events were dropped.
  */
 export const MAX_EVENTS_PER_REASON_PER_MINUTE = 60;
 
@@ -46,7 +47,12 @@ export class SuspiciousInputRecorder {
     const principal = principalOf(req);
     try {
       if (!(await firstInWindow(this.recorded, hashKey(`${principal.key}|${found.reason}`)))) return;
-      if (!(await pointLeft(this.overall, found.reason))) return;
+      if (!(await pointLeft(this.overall, found.reason))) {
+        // Past the overall bound: nothing is written, but it shows (someone may be drowning a real
+        // probe in decoys from many addresses), in a metric with an alert of its own.
+        this.metrics.suspiciousEventSuppressed(found.reason);
+        return;
+      }
     } catch {
       // Store down: no event rather than an unbounded stream of them (the metric still counts).
       this.logger.debug('suspicious input not recorded: counter store unavailable');

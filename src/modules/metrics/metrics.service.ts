@@ -66,6 +66,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly suspiciousSuppressed = new Counter({
+    name: 'suspicious_events_suppressed_total',
+    help: 'SUSPICIOUS_INPUT events not written because the overall bound per reason and minute was spent, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   private readonly accessAnomalies = new Counter({
     name: 'access_anomalies_total',
     help: 'ACCESS_PATTERN_ANOMALY events (BOLA probing, credential stuffing on one account), by kind',
@@ -77,7 +84,10 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
     // Every label value exists from the start at 0, so the first event after a start is an
     // increase the alert rules see (a series born at 1 has no earlier sample to increase from).
-    for (const reason of SUSPICIOUS_INPUT_REASONS) this.suspiciousRequests.inc({ reason }, 0);
+    for (const reason of SUSPICIOUS_INPUT_REASONS) {
+      this.suspiciousRequests.inc({ reason }, 0);
+      this.suspiciousSuppressed.inc({ reason }, 0);
+    }
     for (const kind of ACCESS_ANOMALY_KINDS) this.accessAnomalies.inc({ kind }, 0);
     new Gauge({
       name: 'db_pool_connections',
@@ -106,6 +116,10 @@ export class MetricsService {
   /** `reason` is one of SUSPICIOUS_INPUT_REASONS, never request text. */
   suspiciousRequest(reason: SuspiciousInputReason): void {
     this.suspiciousRequests.inc({ reason });
+  }
+
+  suspiciousEventSuppressed(reason: SuspiciousInputReason): void {
+    this.suspiciousSuppressed.inc({ reason });
   }
 
   accessAnomaly(kind: AccessAnomalyKind): void {

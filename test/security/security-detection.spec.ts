@@ -71,6 +71,7 @@ describe('security detection (checklist L: LOG-04, LOG-05)', () => {
     { reason: 'type_confusion', field: 'body.expiresAt', status: 400, request: (m) => ['POST', `${API}/api-keys`, { token: user.accessToken, body: { name: m, scopes: ['posts:read'], expiresAt: { $gt: '' } } }] },
     { reason: 'type_confusion', field: 'body.title', status: 400, request: (m) => ['POST', `${API}/posts`, { token: user.accessToken, body: { title: [m, m], content: 'c' } }] },
     { reason: 'token_alg_none', field: 'header.authorization.alg', status: 401, request: (m) => ['GET', `${API}/users/me`, { token: unsignedToken({ alg: 'none', typ: 'at+jwt' }, { sub: m }) }] },
+    { reason: 'token_alg_none', field: 'body.mfaToken.alg', status: 401, request: (m) => ['POST', `${API}/auth/mfa/verify`, { body: { mfaToken: unsignedToken({ alg: 'none', typ: 'mfa-challenge+jwt' }, { sub: m }), code: '123456' } }] },
     { reason: 'token_alg_hmac', field: 'header.authorization.alg', status: 401, request: (m) => ['GET', `${API}/users/me`, { token: hmacToken({ alg: 'HS256', typ: 'at+jwt' }, { sub: m }) }] },
     { reason: 'token_embedded_key', field: 'header.authorization.jwk', status: 401, request: (m) => ['GET', `${API}/users/me`, { token: unsignedToken({ alg: 'RS256', typ: 'at+jwt', jwk: attackerKey }, { sub: m }, 'c2ln') }] },
     { reason: 'token_embedded_key', field: 'header.authorization.jku', status: 401, request: (m) => ['GET', `${API}/users/me`, { token: unsignedToken({ alg: 'RS256', typ: 'at+jwt', jku: 'http://127.0.0.1:1/jwks.json' }, { sub: m }, 'c2ln') }] },

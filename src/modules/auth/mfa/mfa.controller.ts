@@ -61,7 +61,8 @@ export class MfaController {
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid code or challenge' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many wrong codes for this account' })
   verify(@Body() dto: MfaVerifyDto, @Req() req: Request, @ReqMeta() meta: RequestMeta): Promise<TokenResponseDto> {
-    return this.mfa.verifyChallenge(dto.mfaToken ?? mfaChallengeFromCookie(req) ?? '', dto.code, meta);
+    const from = dto.mfaToken === undefined ? 'cookie.mfa_challenge' : 'body.mfaToken';
+    return this.mfa.verifyChallenge(dto.mfaToken ?? mfaChallengeFromCookie(req) ?? '', dto.code, meta, from);
   }
 
   @Post('disable')

@@ -80,8 +80,8 @@ export class MfaService implements OnModuleInit {
   }
 
   /** Second step of a login: the challenge token and a TOTP or recovery code. */
-  async verifyChallenge(mfaToken: string, code: string, meta: RequestMeta): Promise<TokenResponseDto> {
-    const { userId, challengeId, credentialsVersion } = this.challenges.verify(mfaToken);
+  async verifyChallenge(mfaToken: string, code: string, meta: RequestMeta, from = 'body.mfaToken'): Promise<TokenResponseDto> {
+    const { userId, challengeId, credentialsVersion } = this.challenges.verify(mfaToken, from);
     if ((await this.spentChallenges.get(challengeId))?.consumedPoints) throw new InvalidChallengeError();
     // A password change or reset since the challenge was issued, or a disabled account: refused.
     const user = await this.users.findCredentialsById(userId);

@@ -6,7 +6,8 @@ import passportJwt from 'passport-jwt';
 import { AppConfig } from '../../../config/app-config.js';
 import { Role } from '../../../generated/prisma/enums.js';
 import type { AuthUser } from '../../../common/auth/auth-user.js';
-import { markSuspicious, type SuspiciousInputReason } from '../../../common/http/suspicious-input.js';
+import { markSuspicious } from '../../../common/http/suspicious-input.js';
+import { tokenHeaderAttack } from '../tokens/token-header-attack.js';
 import { SessionsService } from '../sessions.service.js';
 import { ACCESS_TOKEN_TYP, type AccessTokenClaims } from '../tokens/access-token.service.js';
 import { SigningKeysService } from '../tokens/signing-keys.service.js';
@@ -19,21 +20,6 @@ const ROLES = new Set<string>(Object.values(Role));
 
 export class TokenRejectedError extends Error {}
 
-/** Key-supplying header fields that are an attack, not a mistake (`crit` is refused, not marked). */
-const EMBEDDED_KEY_FIELDS = ['jwk', 'jku', 'x5u', 'x5c'];
-
-/**
- * Headers no token we issued has and no honest client forges: `alg: none`, an HMAC algorithm
- * (the public key tried as a shared secret), a key carried in or pointed at by the token.
- */
-function headerAttack(header: Record<string, unknown>): { reason: SuspiciousInputReason; field: string } | undefined {
-  const alg = typeof header.alg === 'string' ? header.alg.toLowerCase() : '';
-  if (alg === 'none') return { reason: 'token_alg_none', field: 'header.authorization.alg' };
-  if (alg.startsWith('hs')) return { reason: 'token_alg_hmac', field: 'header.authorization.alg' };
-  const embedded = EMBEDDED_KEY_FIELDS.find((f) => f in header);
-  return embedded ? { reason: 'token_embedded_key', field: `header.authorization.${embedded}` } : undefined;
-}
-
 /**
  * Picks the verification key from the token header, refusing anything but our own access
  * tokens: RS256 only (no `none`, no HS256 keyed with the public key), `typ: at+jwt` only, a
@@ -43,7 +29,7 @@ function headerAttack(header: Record<string, unknown>): { reason: SuspiciousInpu
 function keyFor(keys: SigningKeysService, rawJwt: string, req: Request) {
   const decoded = jwt.decode(rawJwt, { complete: true });
   const header = decoded?.header as unknown as Record<string, unknown> | undefined;
-  const attack = header && headerAttack(header);
+  const attack = header && tokenHeaderAttack(header, 'header.authorization');
   if (attack) markSuspicious(req, attack.reason, attack.field);
   if (!header || attack || header.alg !== 'RS256' || header.typ !== ACCESS_TOKEN_TYP) return undefined;
   if (FORBIDDEN_HEADER_FIELDS.some((f) => f in header)) return undefined;

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { UnauthorizedError } from '../../../common/errors/app-error.js';
 import { AppConfig } from '../../../config/app-config.js';
+import { markSuspicious } from '../../../common/http/suspicious-input.js';
+import { tokenHeaderAttack } from './token-header-attack.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 const TYP = 'mfa-challenge+jwt';
@@ -41,10 +43,16 @@ export class MfaChallengeTokenService {
     });
   }
 
-  /** The user, token id and credentials version of a valid challenge, or 401. */
-  verify(token: string): MfaChallenge {
+  /**
+   * The user, token id and credentials version of a valid challenge, or 401. A forged header
+   * (`alg: none`, HS*, an embedded key) is marked for the security trail; `where` says where the
+   * token came from (`body.mfaToken`, or the challenge cookie).
+   */
+  verify(token: string, where = 'body.mfaToken'): MfaChallenge {
+    const decoded = jwt.decode(token, { complete: true });
+    const attack = decoded ? tokenHeaderAttack(decoded.header as unknown as Record<string, unknown>, where) : undefined;
+    if (attack) throw markSuspicious(new UnauthorizedError('Invalid or expired MFA challenge'), attack.reason, attack.field);
     try {
-      const decoded = jwt.decode(token, { complete: true });
       if (decoded?.header.typ !== TYP) throw new Error('wrong typ');
       const key = this.keys.verificationKey(decoded.header.kid);
       if (!key) throw new Error('unknown kid');

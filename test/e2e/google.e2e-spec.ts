@@ -4,10 +4,10 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestApp } from '../setup/create-test-app.js';
+import { GOOGLE_CALLBACK, GOOGLE_CLIENT, GOOGLE_FRONTEND, googleSettings } from '../setup/google-provider.js';
 import { API, createUser } from '../setup/factories.js';
 
-const FRONTEND = 'https://app.example.com';
-const CALLBACK = 'http://127.0.0.1/api/v1/auth/google/callback';
+const FRONTEND = GOOGLE_FRONTEND;
 
 type Claims = { sub: string; email: string; email_verified: boolean };
 
@@ -20,18 +20,9 @@ describe('Google sign-in against a local OIDC server (e2e)', () => {
   beforeAll(async () => {
     await provider.issuer.keys.generate('RS256');
     await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, claims, { aud: 'test-client' }));
+    provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, claims, { aud: GOOGLE_CLIENT }));
     const issuer = provider.issuer.url ?? '';
-    app = await createTestApp({
-      GOOGLE_CLIENT_ID: 'test-client',
-      GOOGLE_CLIENT_SECRET: 'test-secret',
-      GOOGLE_CALLBACK_URL: CALLBACK,
-      GOOGLE_ISSUER: issuer,
-      GOOGLE_AUTHORIZATION_URL: `${issuer}/authorize`,
-      GOOGLE_TOKEN_URL: `${issuer}/token`,
-      GOOGLE_JWKS_URL: `${issuer}/jwks`,
-      FRONTEND_URL: FRONTEND,
-    });
+    app = await createTestApp(googleSettings(issuer));
   });
   afterAll(async () => {
     await app.close();
@@ -54,7 +45,7 @@ describe('Google sign-in against a local OIDC server (e2e)', () => {
     const { start } = await signIn();
     const url = new URL(start.headers.location ?? '');
     expect(url.searchParams.get('response_type')).toBe('code');
-    expect(url.searchParams.get('redirect_uri')).toBe(CALLBACK);
+    expect(url.searchParams.get('redirect_uri')).toBe(GOOGLE_CALLBACK);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('state')?.length).toBeGreaterThanOrEqual(43);
     expect(url.searchParams.get('nonce')?.length).toBeGreaterThanOrEqual(43);

@@ -8,6 +8,7 @@ import { MailService } from '../../src/modules/mail/mail.service.js';
 import { awayFromStepEdge, createApiKey, enableMfa, secretOf, totp, wrongCode, type CreatedApiKey, type MfaEnrollment } from '../security/support/auth-flows.js';
 import { uniqueKeyPrefix } from '../security/support/live-app.js';
 import { createTestApp } from '../setup/create-test-app.js';
+import { GOOGLE_CLIENT, GOOGLE_FRONTEND, googleSettings } from '../setup/google-provider.js';
 import { API, bearer, createPost, createUser, registerVerified, strongPassword, uniqueEmail, waitForMail, type TestUser } from '../setup/factories.js';
 import { ContractChecker, operationIds, type Answer, type OpenApiDocument } from './support/openapi-contract.js';
 
@@ -18,8 +19,7 @@ import { ContractChecker, operationIds, type Answer, type OpenApiDocument } from
  * validate against the declared schema. A route added without a case here fails the test.
  */
 
-const FRONTEND = 'https://app.example.com';
-const CALLBACK = 'http://127.0.0.1/api/v1/auth/google/callback';
+const FRONTEND = GOOGLE_FRONTEND;
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 /**
@@ -58,19 +58,9 @@ describe('The OpenAPI document matches every answer (e2e)', () => {
   beforeAll(async () => {
     await provider.issuer.keys.generate('RS256');
     await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, { sub: randomUUID(), email: uniqueEmail('google'), email_verified: true, aud: 'test-client' }));
+    provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, { sub: randomUUID(), email: uniqueEmail('google'), email_verified: true, aud: GOOGLE_CLIENT }));
     const issuer = provider.issuer.url ?? '';
-    app = await createTestApp({
-      RATE_LIMIT_KEY_PREFIX: uniqueKeyPrefix(),
-      GOOGLE_CLIENT_ID: 'test-client',
-      GOOGLE_CLIENT_SECRET: 'test-secret',
-      GOOGLE_CALLBACK_URL: CALLBACK,
-      GOOGLE_ISSUER: issuer,
-      GOOGLE_AUTHORIZATION_URL: `${issuer}/authorize`,
-      GOOGLE_TOKEN_URL: `${issuer}/token`,
-      GOOGLE_JWKS_URL: `${issuer}/jwks`,
-      FRONTEND_URL: FRONTEND,
-    });
+    app = await createTestApp(googleSettings(issuer, { RATE_LIMIT_KEY_PREFIX: uniqueKeyPrefix() }));
     const docs = await http().get('/docs-json');
     expect(docs.status).toBe(200);
     document = docs.body as OpenApiDocument;

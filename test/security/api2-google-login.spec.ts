@@ -14,15 +14,15 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import { generateSync } from 'otplib';
 import request, { type Response } from 'supertest';
 import { createTestApp } from '../setup/create-test-app.js';
+import { GOOGLE_CALLBACK, GOOGLE_CLIENT, GOOGLE_FRONTEND, googleSettings } from '../setup/google-provider.js';
 import { Role } from '../../src/generated/prisma/enums.js';
 import { API, bearer, createUser, strongPassword, uniqueEmail, waitForMail, type TestUser } from '../setup/factories.js';
 import { ALL_SCOPES, createApiKey, enableMfa as enableMfaFor } from './support/auth-flows.js';
 import { prismaOf } from './support/authz.js';
 
-const FRONTEND = 'https://app.example.com';
+const FRONTEND = GOOGLE_FRONTEND;
 const OTHER_FRONTEND = 'https://admin.example.com';
-const CALLBACK = 'http://127.0.0.1/api/v1/auth/google/callback';
-const CLIENT_ID = 'test-client';
+const CLIENT_ID = GOOGLE_CLIENT;
 const TIMEOUT_MS = 1500;
 const FLOW_COOKIE = '__Host-oauth_google';
 const REFRESH_COOKIE = '__Host-refresh_token';
@@ -118,18 +118,12 @@ describe('API2 Google sign-in (security)', () => {
     issuer = provider.issuer.url ?? '';
     await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve));
     const { port } = relayServer.address() as AddressInfo;
-    googleEnv = {
-      GOOGLE_CLIENT_ID: CLIENT_ID,
-      GOOGLE_CLIENT_SECRET: 'test-secret',
-      GOOGLE_CALLBACK_URL: CALLBACK,
-      GOOGLE_ISSUER: issuer,
-      GOOGLE_AUTHORIZATION_URL: `${issuer}/authorize`,
+    // The token endpoint goes through a relay the tests can slow down or break.
+    googleEnv = googleSettings(issuer, {
       GOOGLE_TOKEN_URL: `http://127.0.0.1:${port}/token`,
-      GOOGLE_JWKS_URL: `${issuer}/jwks`,
       GOOGLE_TIMEOUT_MS: String(TIMEOUT_MS),
-      FRONTEND_URL: FRONTEND,
       ALLOWED_ORIGINS: `${FRONTEND},${OTHER_FRONTEND}`,
-    };
+    });
     app = await createTestApp(googleEnv);
   });
   afterEach(() => {
@@ -202,7 +196,7 @@ describe('API2 Google sign-in (security)', () => {
     });
     for (const p of params) {
       expect(p.get('response_type')).toBe('code');
-      expect(p.get('redirect_uri')).toBe(CALLBACK);
+      expect(p.get('redirect_uri')).toBe(GOOGLE_CALLBACK);
       expect(p.get('client_id')).toBe(CLIENT_ID);
       expect(p.get('scope')?.split(' ')).toContain('openid');
       // 22 base64url characters carry 132 bits.

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors/app-error.js';
-import { CONTROL_CHARACTER, fieldPath, markSuspicious, type SuspiciousInput } from './suspicious-input.js';
+import { CONTROL_CHARACTER, fieldPath, markSuspicious, POLLUTING_KEYS, type SuspiciousInput } from './suspicious-input.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -23,10 +23,6 @@ function refuseEncodedBody(req: Request, _res: Response, next: NextFunction): vo
   const encoded = encoding !== undefined && encoding.trim().toLowerCase() !== 'identity';
   next(encoded && hasBody(req) ? markSuspicious(new UnsupportedMediaTypeError(), 'content_encoding', 'header.content-encoding') : undefined);
 }
-
-/** Keys that could reach an object's prototype if some code ever merged the body into an object. */
-const POLLUTING_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
 
 /** Not Unicode at all (a lone UTF-16 surrogate breaks encodeURIComponent, validators and the driver). */
 const LONE_SURROGATE = /\p{Surrogate}/u;

@@ -47,11 +47,6 @@ export function markSuspicious<T extends object>(target: T, reason: SuspiciousIn
   return target;
 }
 
-/** Takes the mark off `target` (a refusal that turned out to be honest after all). */
-export function clearSuspicion(target: object): void {
-  marks.delete(target);
-}
-
 /** The mark on the first of `targets` that has one. */
 export function suspicionOf(...targets: unknown[]): SuspiciousInput | undefined {
   for (const target of targets) {
@@ -62,7 +57,9 @@ export function suspicionOf(...targets: unknown[]): SuspiciousInput | undefined 
 }
 
 const MAX_SEGMENTS = 8;
-const POLLUTING_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Keys that could reach an object's prototype if some code ever merged a body into an object. */
+export const POLLUTING_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The property names the DTOs declare (class-validator's metadata), kept while no new DTO loads. */
 let declared: { count: number; names: Set<string> } = { count: -1, names: new Set() };
@@ -78,8 +75,7 @@ function declaredNames(): Set<string> {
 }
 
 /**
- * A field path for a log line, e.g. `body.tags.2` or `body.profile.__proto__` (with root `''`,
- * the relative `.tags.2`, for a caller that adds the root later). Only names the API itself
+ * A field path for a log line, e.g. `body.tags.2`, `query.q` or `body.profile.__proto__`. Only names the API itself
  * chose reach the log: a property some DTO declares, an array index, or a prototype key; any
  * other key, being the caller's text, becomes `?` (no payload fragment, quote or newline reaches
  * the log, and no caller can write words of their own into the trail). At most 8 segments.

@@ -1,7 +1,7 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { ValidationFailedError, type FieldError } from '../errors/app-error.js';
-import { clearSuspicion, CONTROL_CHARACTER, fieldPath, markSuspicious, suspicionOf, type SuspiciousInputReason } from './suspicious-input.js';
+import { CONTROL_CHARACTER, fieldPath, markSuspicious, type SuspiciousInputReason } from './suspicious-input.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -10,7 +10,6 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
-
 
 /** Rules that only a string (or one of a set of strings) passes: one failing on an object or array is type confusion. */
 const STRING_RULES = ['isString', 'isEmail', 'isUnambiguousEmail', 'matches', 'isUuid', 'isIn', 'isEnum', 'isDateString', 'isIso8601'];
@@ -36,17 +35,22 @@ function isTypeConfusion(e: ValidationError): boolean {
  * The refusal no honest client provokes, if any: type confusion on a declared property (only
  * declared properties have string rules, so the path is made of known field names), or a
  * control character in a refused query or route value (bodies are checked before, in json-body.ts).
+ * The query parser is `simple`: a query value is a string, or an array when the name was repeated
+ * (`?q=a&q=b`), never an object, so in a query a wrong type is a repetition, not an injection.
  */
-function suspicionIn(errors: ValidationError[], parent: string[] = []): { reason: SuspiciousInputReason; path: string[] } | undefined {
+function suspicionIn(errors: ValidationError[], location: string, parent: string[] = []): { reason: SuspiciousInputReason; path: string[] } | undefined {
   for (const e of errors) {
     const path = [...parent, e.property];
-    if (isTypeConfusion(e)) return { reason: 'type_confusion', path };
+    if (location !== 'query' && isTypeConfusion(e)) return { reason: 'type_confusion', path };
     if (typeof e.value === 'string' && CONTROL_CHARACTER.test(e.value)) return { reason: 'control_character', path };
-    const nested = suspicionIn(e.children ?? [], path);
+    const nested = suspicionIn(e.children ?? [], location, path);
     if (nested) return nested;
   }
   return undefined;
 }
+
+/** The validation errors behind each refusal, for the pipe that knows where the value came from. */
+const causes = new WeakMap<ValidationFailedError, ValidationError[]>();
 
 /**
  * The global pipe: DTOs are whitelists. Unknown properties are refused with 400, never silently
@@ -59,14 +63,10 @@ class MarkingValidationPipe extends ValidationPipe {
     try {
       return await super.transform(value, metadata);
     } catch (err) {
-      // The factory below knows the field, this knows where it came from: `body`, `query`, `param`.
-      const found = suspicionOf(err);
-      // The query parser is `simple`: a query value is a string, or an array when the name was
-      // repeated (`?q=a&q=b`), never an object. A repetition is no operator injection.
-      if (found && err instanceof ValidationFailedError) {
-        if (metadata.type === 'query' && found.reason === 'type_confusion') clearSuspicion(err);
-        else markSuspicious(err, found.reason, `${metadata.type}${found.field}`);
-      }
+      // The factory below keeps the errors; here it is known where the value came from: `body`, `query`, `param`.
+      const errors = err instanceof ValidationFailedError ? causes.get(err) : undefined;
+      const found = errors && suspicionIn(errors, metadata.type);
+      if (found) markSuspicious(err as ValidationFailedError, found.reason, fieldPath(metadata.type, found.path));
       throw err;
     }
   }
@@ -84,8 +84,8 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => {
       const error = new ValidationFailedError(flatten(errors));
-      const found = suspicionIn(errors);
-      return found ? markSuspicious(error, found.reason, fieldPath('', found.path)) : error;
+      causes.set(error, errors);
+      return error;
     },
   });
 }

@@ -4,7 +4,7 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestApp } from '../setup/create-test-app.js';
-import { GOOGLE_CALLBACK, GOOGLE_CLIENT, GOOGLE_FRONTEND, googleSettings } from '../setup/google-provider.js';
+import { GOOGLE_CALLBACK, GOOGLE_FRONTEND, googleSettings, startGoogleProvider } from '../setup/google-provider.js';
 import { API, createUser } from '../setup/factories.js';
 
 const FRONTEND = GOOGLE_FRONTEND;
@@ -18,10 +18,7 @@ describe('Google sign-in against a local OIDC server (e2e)', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    await provider.issuer.keys.generate('RS256');
-    await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, claims, { aud: GOOGLE_CLIENT }));
-    const issuer = provider.issuer.url ?? '';
+    const issuer = await startGoogleProvider(provider, () => claims);
     app = await createTestApp(googleSettings(issuer));
   });
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { MailService } from '../../src/modules/mail/mail.service.js';
 import { awayFromStepEdge, createApiKey, enableMfa, secretOf, totp, wrongCode, type CreatedApiKey, type MfaEnrollment } from '../security/support/auth-flows.js';
 import { uniqueKeyPrefix } from '../security/support/live-app.js';
 import { createTestApp } from '../setup/create-test-app.js';
-import { GOOGLE_CLIENT, GOOGLE_FRONTEND, googleSettings } from '../setup/google-provider.js';
+import { GOOGLE_FRONTEND, googleSettings, startGoogleProvider } from '../setup/google-provider.js';
 import { API, bearer, createPost, createUser, registerVerified, strongPassword, uniqueEmail, waitForMail, type TestUser } from '../setup/factories.js';
 import { ContractChecker, operationIds, type Answer, type OpenApiDocument } from './support/openapi-contract.js';
 
@@ -56,10 +56,7 @@ describe('The OpenAPI document matches every answer (e2e)', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    await provider.issuer.keys.generate('RS256');
-    await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, { sub: randomUUID(), email: uniqueEmail('google'), email_verified: true, aud: GOOGLE_CLIENT }));
-    const issuer = provider.issuer.url ?? '';
+    const issuer = await startGoogleProvider(provider, () => ({ sub: randomUUID(), email: uniqueEmail('google'), email_verified: true }));
     app = await createTestApp(googleSettings(issuer, { RATE_LIMIT_KEY_PREFIX: uniqueKeyPrefix() }));
     const docs = await http().get('/docs-json');
     expect(docs.status).toBe(200);

@@ -14,7 +14,7 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import { generateSync } from 'otplib';
 import request, { type Response } from 'supertest';
 import { createTestApp } from '../setup/create-test-app.js';
-import { GOOGLE_CALLBACK, GOOGLE_CLIENT, GOOGLE_FRONTEND, googleSettings } from '../setup/google-provider.js';
+import { GOOGLE_CALLBACK, GOOGLE_CLIENT, GOOGLE_FRONTEND, googleSettings, startGoogleProvider } from '../setup/google-provider.js';
 import { Role } from '../../src/generated/prisma/enums.js';
 import { API, bearer, createUser, strongPassword, uniqueEmail, waitForMail, type TestUser } from '../setup/factories.js';
 import { ALL_SCOPES, createApiKey, enableMfa as enableMfaFor } from './support/auth-flows.js';
@@ -112,10 +112,7 @@ describe('API2 Google sign-in (security)', () => {
 
   beforeAll(async () => {
     attackerKey = (await generateKeyPair('RS256')).privateKey;
-    await provider.issuer.keys.generate('RS256');
-    await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, { aud: CLIENT_ID }, claims));
-    issuer = provider.issuer.url ?? '';
+    issuer = await startGoogleProvider(provider, () => claims);
     await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve));
     const { port } = relayServer.address() as AddressInfo;
     // The token endpoint goes through a relay the tests can slow down or break.

@@ -6,9 +6,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { API, createUser, type TestUser } from '../setup/factories.js';
-import { call, expectError, expectRateLimitHeaders, expectTooMany, sleep, uniqueKeyPrefix, useListeningApp } from './support/live-app.js';
+import { call, describeWithRedis, expectError, expectRateLimitHeaders, expectTooMany, sleep, uniqueKeyPrefix, useListeningApp } from './support/live-app.js';
 
-const describeWithRedis = process.env.REDIS_URL ? describe : describe.skip;
 
 /** Two instances sharing REDIS_URL (from the environment) and one key prefix. */
 function useInstancePair(env: Record<string, string> = {}) {

@@ -15,9 +15,8 @@ import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
 import { MAX_EVENTS_PER_REASON_PER_MINUTE } from '../../src/modules/detection/suspicious-input.recorder.js';
 import { API, createPost, createUser, type TestUser } from '../setup/factories.js';
 import { createApiKey } from './support/auth-flows.js';
-import { call, sleep, uniqueKeyPrefix, useListeningApp, type CallOptions, type Reply } from './support/live-app.js';
+import { call, describeWithRedis, sleep, uniqueKeyPrefix, useListeningApp, type CallOptions, type Reply } from './support/live-app.js';
 
-const describeWithRedis = process.env.REDIS_URL ? describe : describe.skip;
 const LOG_FILE = join(mkdtempSync(join(tmpdir(), 'detection-logs-')), 'app.log');
 
 let nextHost = 1;

@@ -1,3 +1,5 @@
+import type { OAuth2Server } from 'oauth2-mock-server';
+
 /** Google sign-in in the tests: the app pointed at a local OIDC server (oauth2-mock-server). */
 export const GOOGLE_CLIENT = 'test-client';
 export const GOOGLE_FRONTEND = 'https://app.example.com';
@@ -16,4 +18,15 @@ export function googleSettings(issuer: string, overrides: Record<string, string>
     FRONTEND_URL: GOOGLE_FRONTEND,
     ...overrides,
   };
+}
+
+/**
+ * Starts the local provider on loopback with a signing key; each ID token it signs carries our
+ * client as audience, then `claims()` (which may override even that). Returns its issuer URL.
+ */
+export async function startGoogleProvider(provider: OAuth2Server, claims: () => object): Promise<string> {
+  await provider.issuer.keys.generate('RS256');
+  await provider.start(0, '127.0.0.1');
+  provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, { aud: GOOGLE_CLIENT }, claims()));
+  return provider.issuer.url ?? '';
 }

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'n
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { beforeAll, expect } from '@jest/globals';
+import { beforeAll, describe, expect } from '@jest/globals';
 import { PrismaService } from '../../../src/database/prisma.service.js';
 import { useTestApp } from '../../setup/create-test-app.js';
 
@@ -39,6 +39,12 @@ export function useListeningApp(env: Record<string, string> = {}): () => NestExp
 }
 
 export const uniqueKeyPrefix = () => `test-${randomUUID()}`;
+
+/**
+ * Suites of several instances sharing one Redis: they run where REDIS_URL names one (CI sets it;
+ * docs/TESTING.md says how); without a Redis server there is nothing for instances to share.
+ */
+export const describeWithRedis = process.env.REDIS_URL ? describe : describe.skip;
 
 /** A plain node:http request (supertest cannot choose the source address). */
 export function call(app: INestApplication, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
